@@ -1,0 +1,128 @@
+"""What every command shares: consoles, error handling, progress, table output."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from exportkit.errors import ExportkitError, InputRejected
+from exportkit.i18n import _
+
+console = Console(soft_wrap=True)
+errors = Console(stderr=True, soft_wrap=True)
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+def fail(message: str, code: int = 1) -> None:
+    errors.print(f"[bold red]{_('error')}:[/] {message}", highlight=False, markup=True,
+                 soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handle_errors(command: Callable) -> Callable:
+    """Turns the core's exceptions into a clear message and an exit code: no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            return command(*args, **kwargs)
+        except InputRejected as exc:
+            for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+                errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
+            hidden = exc.total - min(len(exc.problems), MAX_PROBLEMS_SHOWN)
+            if hidden > 0:
+                errors.print(_("... and {n} more problem(s)").format(n=hidden), markup=False)
+            fail(str(exc), exc.exit_code)
+        except ExportkitError as exc:
+            fail(str(exc), exc.exit_code)
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            fail(_("the registry failed: {reason}").format(reason=str(reason).splitlines()[0]))
+        except OSError as exc:
+            fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        except KeyboardInterrupt:
+            fail(_("interrupted; nothing more was written"), 130)
+        except Exception as exc:  # a bug: one line, the traceback on request
+            if os.environ.get("EXPORTKIT_DEBUG"):
+                raise
+            fail(_("internal error ({kind}: {exc}); run again with EXPORTKIT_DEBUG=1 for "
+                   "details and report it").format(kind=type(exc).__name__, exc=exc))
+
+    return wrapper
+
+
+def progress_factory():
+    """A progress bar per file on a terminal; nothing when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                        console=errors, transient=True)
+    progress.start()
+
+    def factory(label: str, total: int | None):
+        task = progress.add_task(Path(label).name, total=total)
+        return lambda n: progress.advance(task, n)
+
+    factory.stop = progress.stop  # type: ignore[attr-defined]
+    return factory
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def print_table(table, *, title: bool = True) -> None:
+    """A rich table on a terminal; plain aligned text, never wrapped, when piped."""
+    cells = [[_cell(v) for v in row] for row in table.rows]
+    if not console.is_terminal:
+        widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(table.columns)]
+        lines = [table.title] if title and table.title else []
+        for row in [table.columns, *cells]:
+            lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
+    from rich import box
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(title=table.title if title else None, box=box.SIMPLE_HEAD)
+    for column in table.columns:
+        rich_table.add_column(column, overflow="fold")
+    for row in cells:
+        rich_table.add_row(*row)
+    console.print(rich_table)
+
+
+def emit(tables: list, fmt: str, output: Path | None) -> None:
+    """Writes tables in a file format to -o FILE, or to standard output."""
+    from exportkit.reports.formats import renderer
+
+    if fmt == "table":
+        if output:
+            fail(_("--output needs a file format: --format csv or json"), 2)
+        for table in tables:
+            print_table(table)
+        return
+    content = renderer(fmt)(tables)
+    if output:
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        errors.print(_("written: {path}").format(path=output), markup=False)
+    else:
+        sys.stdout.write(content if isinstance(content, str) else content.decode())

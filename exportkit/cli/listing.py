@@ -1,0 +1,70 @@
+"""`exportkit list`: what the registry holds, filtered and sorted."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from exportkit.cli.common import emit, handle_errors
+from exportkit.cli.options import Db, Format, ListFormat, Output
+from exportkit.i18n import _
+
+
+class What(StrEnum):
+    businesses = "businesses"
+    products = "products"
+    certs = "certs"
+    exports = "exports"
+
+
+@handle_errors
+def list_command(
+    what: Annotated[What, typer.Argument(help="What to list.")],
+    db: Db = None,
+    regency: Annotated[str | None, typer.Option(help="Regency or city contains this.")] = None,
+    province: Annotated[str | None, typer.Option(help="Province contains this.")] = None,
+    sector: Annotated[str | None, typer.Option(
+        "--sector", "--category", help="Business sector, or product/export category.")] = None,
+    destination: Annotated[str | None, typer.Option(
+        help="Export destination: ISO code or name (Tiongkok, Amerika Serikat).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Certificate kind (SVLK, HALAL...).")] = None,
+    year: Annotated[int | None, typer.Option(help="Export year.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text to find.")] = None,
+    sort: Annotated[str | None, typer.Option(help="Column to sort by.")] = None,
+    desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+    include_contacts: Annotated[bool, typer.Option(
+        "--include-contacts", help="Show contact persons, phones and e-mails.")] = False,
+    fmt: Format = ListFormat.table,
+    output: Output = None,
+) -> None:
+    """List businesses, products, certificates or export records.
+
+    Example: exportkit list products --regency Jepara --category wood_furniture --limit 20
+    """
+    from exportkit.errors import UsageError
+    from exportkit.ingest.spec import certificate_index
+    from exportkit.registry import open_registry
+    from exportkit.registry.queries import ListFilters, list_rows
+    from exportkit.reports.formats import Table
+    from exportkit.text import compact
+
+    if destination is not None:
+        from exportkit.countries import lookup_country
+
+        code = lookup_country(destination)
+        if code is None:
+            raise UsageError(_("unknown destination {value!r}: use an ISO code or a country "
+                               "name").format(value=destination))
+        destination = code
+    if kind is not None:
+        kind = certificate_index().get(compact(kind), kind)
+    filters = ListFilters(regency=regency, province=province, sector=sector,
+                          destination=destination, kind=kind, year=year, search=search)
+    database = open_registry(db)
+    names, rows = list_rows(database, what.value, filters, sort=sort, descending=desc,
+                            limit=limit, include_personal=include_contacts)
+    title = _("{what}: {n} row(s)").format(what=_(what.value), n=len(rows))
+    emit([Table(title, [_(n) for n in names], rows, keys=names)], fmt.value, output)

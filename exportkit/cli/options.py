@@ -1,0 +1,30 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Db = Annotated[str | None, typer.Option(
+    "--db", envvar="EXPORTKIT_DB", show_envvar=True,
+    help="Registry: a SQLite file path or a SQLAlchemy URL "
+         "(postgresql+psycopg://user@host/db). Default: your data folder.")]
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class TextFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]

@@ -1,0 +1,218 @@
+"""Bulk enrolment: files in, validated records into the registry, all or nothing.
+
+Every file's header row is checked before any row is read. Then rows stream through
+validation into batched upserts inside ONE write transaction: when any row is bad the
+transaction is rolled back and nothing is written (unless skip_bad), and a dry run always
+rolls back, so its summary says exactly what a real run would do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from exportkit import safe_csv
+from exportkit.errors import InputRejected, RowProblem
+from exportkit.ingest.plan import Plan, make_plan
+from exportkit.ingest.readers import Sheet, open_sheets
+from exportkit.ingest.spec import parse_mapping
+from exportkit.ingest.validate import validate_row
+from exportkit.registry.bulk import BulkWriter, Counts, Item
+
+BATCH_SIZE = 500
+MAX_LISTED = 200  # problems kept for the listing; all are counted
+
+# progress_factory(label, total) -> advance(n)
+ProgressFactory = Callable[[str, int | None], Callable[[int], None]]
+
+
+@dataclass
+class EnrollOptions:
+    today: date
+    encoding: str | None = None
+    mapping: list[str] | None = None
+    skip_bad: bool = False
+    dry_run: bool = False
+    batch_size: int = BATCH_SIZE
+
+
+@dataclass
+class SheetSummary:
+    source: str
+    kind: str
+    counts: Counts
+    ignored: tuple[str, ...] = ()
+    notes: list[str] = field(default_factory=list)
+    rejected_file: str | None = None
+
+
+@dataclass
+class EnrollReport:
+    sheets: list[SheetSummary]
+    problems: list[RowProblem]
+    problem_count: int
+    dry_run: bool
+    written: bool
+
+    def totals(self) -> dict[str, Counts]:
+        totals: dict[str, Counts] = {}
+        for sheet in self.sheets:
+            totals.setdefault(sheet.kind, Counts())
+            totals[sheet.kind] += sheet.counts
+        return totals
+
+
+class _Rejects:
+    """The rejected-rows file of one sheet: original cells plus a reason column."""
+
+    def __init__(self, sheet: Sheet, enabled: bool):
+        self.path = _rejected_path(sheet) if enabled else None
+        self.headers = sheet.headers
+        self._stream = None
+        self._writer = None
+
+    def add(self, cells: list | None, reason: str) -> None:
+        if self.path is None:
+            return
+        if self._stream is None:
+            self._stream = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = safe_csv.writer(self._stream)
+            self._writer.writerow([*self.headers, "reason"])
+        self._writer.writerow([*("" if c is None else c for c in (cells or [])), reason])
+
+    def close(self, keep: bool) -> str | None:
+        if self._stream is None:
+            return None
+        self._stream.close()
+        if not keep:
+            self.path.unlink(missing_ok=True)
+            return None
+        return str(self.path)
+
+
+def _rejected_path(sheet: Sheet) -> Path:
+    base = Path(sheet.source.split("[", 1)[0])
+    suffix = f".{sheet.name}" if sheet.name else ""
+    return base.with_name(f"{base.name}{suffix}.rejected.csv")
+
+
+def plan_files(paths: list[Path], options: EnrollOptions) -> list[tuple[Sheet, Plan]]:
+    mapping = parse_mapping(options.mapping)
+    planned = []
+    for path in paths:
+        for sheet in open_sheets(path, options.encoding):
+            plan = make_plan(sheet.source, sheet.headers, mapping, options.today, sheet.name,
+                             comma_groups=sheet.delimiter == ",")
+            planned.append((sheet, plan))
+    # Businesses before the products, certificates and exports that refer to them.
+    planned.sort(key=lambda sp: sp[1].kind.order)
+    return planned
+
+
+def enroll_files(database, paths: list[Path], options: EnrollOptions,
+                 progress: ProgressFactory | None = None) -> EnrollReport:
+    return _enroll(database, plan_files(paths, options), options, progress)
+
+
+def enroll_records(database, sets: list[tuple[str, list[dict]]], options: EnrollOptions,
+                   source: str = "input") -> EnrollReport:
+    """Records typed in (flags or prompts), kind by kind, through the same checks and in one
+    transaction: [("business", [{...}]), ("product", [{...}, {...}])]."""
+    planned = []
+    for kind, records in sets:
+        if not records:
+            continue
+        headers = list(dict.fromkeys(k for r in records for k in r))
+        rows = [(n, [r.get(h) for h in headers]) for n, r in enumerate(records, start=1)]
+        sheet = Sheet(source=f"{source}[{kind}]", headers=headers,
+                      read=lambda progress=None, rows=rows: iter(rows), size=len(rows),
+                      name=kind)
+        plan = make_plan(sheet.source, headers, parse_mapping(options.mapping), options.today,
+                         kind)
+        planned.append((sheet, plan))
+    planned.sort(key=lambda sp: sp[1].kind.order)
+    return _enroll(database, planned, options, None)
+
+
+class _Run:
+    """The state of one import: summaries, the problems listed and counted, reject files."""
+
+    def __init__(self, writer: BulkWriter, options: EnrollOptions):
+        self.writer = writer
+        self.options = options
+        self.summaries: list[SheetSummary] = []
+        self.rejects: list[_Rejects] = []
+        self.problems: list[RowProblem] = []
+        self.problem_count = 0
+
+    def note(self, problems: list[RowProblem]) -> None:
+        self.problem_count += len(problems)
+        room = max(MAX_LISTED - len(self.problems), 0)
+        self.problems.extend(problems[:room])
+
+    def sheet(self, sheet: Sheet, plan: Plan, progress: ProgressFactory | None) -> None:
+        summary = SheetSummary(sheet.source, plan.kind.name, Counts(), plan.ignored,
+                               list(sheet.notes))
+        rejects = _Rejects(sheet, self.options.skip_bad and not self.options.dry_run)
+        self.summaries.append(summary)
+        self.rejects.append(rejects)
+        headers = {c.field.name: c.header for c in plan.columns}
+        batch: list[Item] = []
+        for number, cells in sheet.read(progress(sheet.source, sheet.size) if progress else None):
+            record, row_problems = validate_row(plan, sheet.source, number, cells)
+            if row_problems:
+                self.note(row_problems)
+                summary.counts.rejected += 1
+                rejects.add(cells, "; ".join(f"{p.column}: {p.reason}" for p in row_problems))
+                continue
+            batch.append(Item(sheet.source, number, record, headers, cells))
+            if len(batch) >= self.options.batch_size:
+                self._flush(plan, batch, summary, rejects)
+        if batch:
+            self._flush(plan, batch, summary, rejects)
+
+    def _flush(self, plan: Plan, batch: list[Item], summary: SheetSummary,
+               rejects: _Rejects) -> None:
+        result = self.writer.write(plan.kind.name, batch)
+        summary.counts += result.counts
+        self.note([problem for _, problem in result.problems])
+        for item, problem in result.problems:
+            rejects.add(item.cells, f"{problem.column}: {problem.reason}")
+        batch.clear()
+
+
+def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
+            progress: ProgressFactory | None) -> EnrollReport:
+    with database.writer() as connection:
+        transaction = connection.begin()
+        run = _Run(BulkWriter(connection), options)
+        try:
+            for sheet, plan in planned:
+                run.sheet(sheet, plan, progress)
+            run.writer.close()
+            failed = run.problem_count > 0 and not options.skip_bad
+            if failed or options.dry_run:
+                transaction.rollback()
+            else:
+                transaction.commit()
+        except BaseException:
+            transaction.rollback()
+            for rejects in run.rejects:
+                rejects.close(keep=False)
+            raise
+    keep = not failed and not options.dry_run
+    for summary, rejects in zip(run.summaries, run.rejects, strict=True):
+        summary.rejected_file = rejects.close(keep=keep)
+    summaries, problems, problem_count = run.summaries, run.problems, run.problem_count
+    report = EnrollReport(summaries, problems, problem_count, options.dry_run,
+                          written=keep)
+    if failed:
+        rows = sum(s.counts.rejected for s in summaries)
+        raise InputRejected(
+            problems, problem_count,
+            f"{rows} bad row(s), {problem_count} problem(s); nothing was written. Fix the "
+            "rows, or use --skip-bad to write the good rows and save the bad ones to "
+            "<file>.rejected.csv")
+    return report

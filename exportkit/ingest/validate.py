@@ -1,0 +1,60 @@
+"""One row of cells to one record, or the problems that stop it."""
+
+from __future__ import annotations
+
+from exportkit.errors import RowProblem
+from exportkit.ingest.plan import Plan
+from exportkit.ingest.values import ValueProblem
+
+
+def _blank(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def validate_row(plan: Plan, source: str, number: int, cells: list
+                 ) -> tuple[dict, list[RowProblem]]:
+    record: dict = {}
+    problems: list[RowProblem] = []
+    width = len(cells)
+    for column in plan.columns:
+        raw = cells[column.index] if column.index < width else None
+        if _blank(raw):
+            if column.field.required:
+                problems.append(RowProblem(source, number, column.header, "",
+                                           "required value is empty"))
+            continue
+        try:
+            record[column.field.name] = column.parse(raw)
+        except ValueProblem as exc:
+            problems.append(RowProblem(source, number, column.header, str(raw), str(exc)))
+    if not problems:
+        problems.extend(_cross_checks(plan, source, number, record))
+    return record, problems
+
+
+def _header(plan: Plan, field: str) -> str:
+    for column in plan.columns:
+        if column.field.name == field:
+            return column.header
+    return plan.kind.field(field).header_en
+
+
+def _cross_checks(plan: Plan, source: str, number: int, record: dict) -> list[RowProblem]:
+    kind = plan.kind.name
+    problems = []
+    if kind in ("product", "certification") and not (
+            record.get("business_nib") or record.get("business_name")):
+        problems.append(RowProblem(source, number, _header(plan, "business_nib"), "",
+                                   "say which business: give its NIB or its name"))
+    if kind == "certification":
+        issued, expires = record.get("issued_on"), record.get("expires_on")
+        if issued and expires and expires < issued:
+            problems.append(RowProblem(source, number, _header(plan, "expires_on"),
+                                       expires.isoformat(),
+                                       f"expires before it was issued ({issued.isoformat()})"))
+    if kind == "business":
+        founded = record.get("founded_year")
+        if founded is not None and founded > plan.today.year:
+            problems.append(RowProblem(source, number, _header(plan, "founded_year"),
+                                       str(founded), "founding year is in the future"))
+    return problems

@@ -1,0 +1,37 @@
+"""The registry: where businesses, products, certificates and export records live."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from exportkit.errors import RegistryError
+from exportkit.registry.engine import Database, create_database_engine, resolve_url
+from exportkit.registry.migrations import upgrade
+
+_open: dict[str, Database] = {}
+
+
+def open_registry(db: str | None = None) -> Database:
+    """Opens (creating or upgrading as needed) the registry named by --db/EXPORTKIT_DB."""
+    url = resolve_url(db)
+    if url in _open:
+        return _open[url]
+    database = create_database_engine(url)
+    try:
+        upgrade(database)
+    except OperationalError as exc:
+        raise RegistryError(f"cannot open the registry at {database.location}: "
+                            f"{exc.orig}") from exc
+    except SQLAlchemyError as exc:
+        raise RegistryError(f"the registry at {database.location} failed: {exc}") from exc
+    _open[url] = database
+    return database
+
+
+def close_all() -> None:
+    for database in _open.values():
+        database.engine.dispose()
+    _open.clear()
+
+
+__all__ = ["Database", "open_registry", "close_all"]

@@ -1,0 +1,377 @@
+"""Batched upserts for imports: SQLAlchemy Core statements, no ORM object per row.
+
+Each batch costs a few queries whatever its size: one to find the rows that already exist,
+one executemany for the new ones, one per shape of change for the changed ones. Blank cells
+never erase what the registry holds; a value that differs updates it; identical rows are
+left alone (their updated_at too), so running the same import twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+
+from exportkit.errors import RowProblem
+from exportkit.registry.models import (
+    Business,
+    Certification,
+    ExchangeRate,
+    ExportRecord,
+    Product,
+    utcnow,
+)
+from exportkit.text import fold, name_key, regency_key
+
+B = Business.__table__
+P = Product.__table__
+C = Certification.__table__
+E = ExportRecord.__table__
+R = ExchangeRate.__table__
+
+
+@dataclass
+class Item:
+    """One validated row on its way in, with where it came from for messages."""
+
+    source: str
+    row: int
+    record: dict
+    headers: dict[str, str]  # field -> the header this file uses for it
+    cells: list | None = None  # the row as read, for the rejected-rows file
+
+    def col(self, field: str) -> str:
+        return self.headers.get(field, field)
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.rejected += other.rejected
+        return self
+
+
+@dataclass
+class BatchResult:
+    counts: Counts = field(default_factory=Counts)
+    problems: list[tuple[Item, RowProblem]] = field(default_factory=list)
+
+    def reject(self, item: Item, column: str, value: str, reason: str) -> None:
+        self.problems.append((item, RowProblem(item.source, item.row, column, value, reason)))
+        self.counts.rejected += 1
+
+
+BUSINESS_COLUMNS = ("nib", "name", "npwp", "legal_form", "regency", "province", "sector",
+                    "employees", "annual_revenue", "founded_year", "export_experience",
+                    "owner_name", "phone", "email", "website", "has_product_photos",
+                    "has_english_description", "has_usd_price_list", "programmes")
+PRODUCT_COLUMNS = ("category", "hs_code", "description", "wood_based", "perishable",
+                   "shelf_life_days", "primary_packaging", "export_carton",
+                   "transit_protection", "food_grade", "label_complete", "label_languages",
+                   "gtin", "wood_packaging", "ispm15_marked", "monthly_capacity", "unit",
+                   "fob_price_usd")
+CERT_COLUMNS = ("number", "issuer", "issued_on", "expires_on")
+EXPORT_COLUMNS = ("regency", "province", "commodity", "category", "hs_code", "year",
+                  "destination", "value", "currency", "volume", "volume_unit", "source")
+
+
+class BulkWriter:
+    """Writes batches of validated records inside the caller's transaction."""
+
+    def __init__(self, connection: Connection):
+        self.conn = connection
+        self.now = utcnow()
+        # Keys seen in this import, to refuse the same record twice (across batches too)
+        # without holding every key of a million-row file in memory.
+        self.conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS ek_seen "
+            "(key TEXT PRIMARY KEY, source TEXT, row INTEGER)")
+        self.conn.exec_driver_sql("DELETE FROM ek_seen")
+
+    def close(self) -> None:
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS ek_seen")
+
+    # -- shared steps -------------------------------------------------------------------
+
+    def _first_time(self, keyed: list[tuple[str, Item]], what: str, field: str,
+                    result: BatchResult) -> list[tuple[str, Item]]:
+        """Drops (and reports) items whose key came earlier in this import."""
+        keys = [k for k, _ in keyed]
+        earlier = dict(self.conn.exec_driver_sql(
+            f"SELECT key, source || ':' || row FROM ek_seen WHERE key IN "
+            f"({','.join('?' if self._qmark else '%s' for _ in keys)})", tuple(keys)).all()
+        ) if keys else {}
+        fresh: list[tuple[str, Item]] = []
+        for key, item in keyed:
+            if key in earlier:
+                result.reject(item, item.col(field), _shown_key(key),
+                              f"the same {what} appears earlier, at {earlier[key]}")
+                continue
+            earlier[key] = f"{item.source}:{item.row}"
+            fresh.append((key, item))
+        if fresh:
+            self.conn.exec_driver_sql(
+                "INSERT INTO ek_seen (key, source, row) VALUES "
+                f"({','.join(['?' if self._qmark else '%s'] * 3)})",
+                [(k, i.source, i.row) for k, i in fresh])
+        return fresh
+
+    @property
+    def _qmark(self) -> bool:
+        return self.conn.dialect.paramstyle == "qmark"
+
+    def _apply(self, table, rows: list[tuple[dict | None, dict]], counts: Counts) -> list[int]:
+        """rows: (existing row or None, new values). Returns the ids, in order."""
+        inserts, updates, ids = [], defaultdict(list), []
+        for existing, values in rows:
+            if existing is None:
+                inserts.append({**values, "created_at": self.now, "updated_at": self.now})
+                ids.append(None)
+                continue
+            changed = {c: v for c, v in values.items()
+                       if v is not None and existing.get(c) != v}
+            ids.append(existing["id"])
+            if changed:
+                updates[tuple(sorted(changed))].append({**changed, "b_id": existing["id"]})
+            else:
+                counts.unchanged += 1
+        if inserts:
+            columns = sorted({c for r in inserts for c in r})
+            full = [{c: r.get(c) for c in columns} for r in inserts]
+            new_ids = self.conn.execute(insert(table).returning(table.c.id), full).scalars().all()
+            counts.added += len(inserts)
+            new_ids = iter(new_ids)
+            ids = [i if i is not None else next(new_ids) for i in ids]
+        for columns, batch in updates.items():
+            statement = (update(table).where(table.c.id == bindparam("b_id"))
+                         .values({c: bindparam(c) for c in columns}, updated_at=self.now))
+            self.conn.execute(statement, batch)
+            counts.updated += len(batch)
+        return ids
+
+    def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
+        by_nib, by_name = {}, defaultdict(list)
+        cols = [B.c.id, B.c.nib, B.c.name_key, *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")]
+        if nibs:
+            for row in self.conn.execute(select(*cols).where(B.c.nib.in_(nibs))).mappings():
+                by_nib[row["nib"]] = dict(row)
+        if name_keys:
+            for row in self.conn.execute(
+                    select(*cols).where(B.c.name_key.in_(name_keys))).mappings():
+                by_name[row["name_key"]].append(dict(row))
+        return by_nib, by_name
+
+    def _resolve_businesses(self, items: list[Item], result: BatchResult,
+                            required: bool) -> list[tuple[Item, int | None]]:
+        """The business each row refers to, by NIB or by name (and regency)."""
+        nibs = {i.record["business_nib"] for i in items if i.record.get("business_nib")}
+        keys = {_business_ref_key(i.record) for i in items
+                if not i.record.get("business_nib") and i.record.get("business_name")}
+        by_nib, by_name = self._businesses_by(nibs, {k for k in keys if "|" in k})
+        resolved = []
+        for item in items:
+            record = item.record
+            if nib := record.get("business_nib"):
+                found = by_nib.get(nib)
+                if found is None:
+                    result.reject(item, item.col("business_nib"), nib,
+                                  "no business with this NIB in the registry or this import")
+                    continue
+                resolved.append((item, found["id"]))
+            elif record.get("business_name"):
+                matches = by_name.get(_business_ref_key(record)) or self._by_name_only(record)
+                if len(matches) != 1:
+                    reason = ("no business with this name (and regency) in the registry or "
+                              "this import" if not matches else
+                              "several businesses have this name: give the NIB or regency")
+                    result.reject(item, item.col("business_name"),
+                                  record["business_name"], reason)
+                    continue
+                resolved.append((item, matches[0]["id"]))
+            elif required:
+                result.reject(item, item.col("business_nib"), "",
+                              "say which business: give its NIB or its name")
+            else:
+                resolved.append((item, None))
+        return resolved
+
+    def _by_name_only(self, record: dict) -> list[dict]:
+        if record.get("business_regency"):
+            return []
+        prefix = name_key(record["business_name"]) + "|"
+        rows = self.conn.execute(select(B.c.id).where(
+            B.c.name_key >= prefix, B.c.name_key < prefix + "\uffff")).mappings()
+        return [dict(r) for r in rows]
+
+    # -- kinds --------------------------------------------------------------------------
+
+    def write(self, kind: str, items: list[Item]) -> BatchResult:
+        return getattr(self, f"_write_{kind}")(items)
+
+    def _write_rate(self, items: list[Item]) -> BatchResult:
+        result = BatchResult()
+        keyed = [(f"rate|{i.record['currency']}|{i.record['year']}", i) for i in items]
+        keyed = self._first_time(keyed, "currency and year", "year", result)
+        wanted = {(i.record["currency"], i.record["year"]) for _, i in keyed}
+        existing = {
+            (r["currency"], r["year"]): dict(r) for r in self.conn.execute(
+                select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source)
+                .where(tuple_(R.c.currency, R.c.year).in_(wanted))).mappings()
+        } if wanted else {}
+        rows = [(existing.get((i.record["currency"], i.record["year"])),
+                 {c: i.record.get(c) for c in ("currency", "year", "rate", "source")})
+                for _, i in keyed]
+        self._apply(R, rows, result.counts)
+        return result
+
+    def _write_business(self, items: list[Item]) -> BatchResult:
+        result = BatchResult()
+        keyed = []
+        for item in items:
+            record = item.record
+            nkey = name_key(record["name"], record.get("regency") or "")
+            record["name_key"] = nkey
+            keyed.append((f"b|nib|{record['nib']}" if record.get("nib") else f"b|name|{nkey}",
+                          item))
+        keyed = self._first_time(keyed, "business", "name", result)
+        by_nib, by_name = self._businesses_by(
+            {i.record["nib"] for _, i in keyed if i.record.get("nib")},
+            {i.record["name_key"] for _, i in keyed})
+        rows = []
+        for _, item in keyed:
+            record = item.record
+            existing = by_nib.get(record.get("nib")) if record.get("nib") else None
+            if existing is None:
+                candidates = [b for b in by_name.get(record["name_key"], ())
+                              if not record.get("nib") or b["nib"] is None]
+                existing = candidates[0] if len(candidates) == 1 else None
+                if len(candidates) > 1 and not record.get("nib"):
+                    result.reject(item, item.col("name"), record["name"],
+                                  "several businesses have this name and regency: give the NIB")
+                    continue
+            values = {c: record.get(c) for c in BUSINESS_COLUMNS}
+            values["name_key"] = record["name_key"]
+            rows.append((existing, values))
+        self._apply(B, rows, result.counts)
+        return result
+
+    def _write_product(self, items: list[Item]) -> BatchResult:
+        result = BatchResult()
+        resolved = self._resolve_businesses(items, result, required=True)
+        keyed = []
+        for item, business_id in resolved:
+            item.record["business_id"] = business_id
+            item.record["name_key"] = name_key(item.record["product_name"])
+            keyed.append((f"p|{business_id}|{item.record['name_key']}", item))
+        keyed = self._first_time(keyed, "product of this business", "product_name", result)
+        wanted = {(i.record["business_id"], i.record["name_key"]) for _, i in keyed}
+        existing = {
+            (r["business_id"], r["name_key"]): dict(r) for r in self.conn.execute(
+                select(P.c.id, P.c.business_id, P.c.name_key, P.c.name,
+                       *(P.c[c] for c in PRODUCT_COLUMNS))
+                .where(tuple_(P.c.business_id, P.c.name_key).in_(wanted))).mappings()
+        } if wanted else {}
+        rows = []
+        for _, item in keyed:
+            record = item.record
+            values = {c: record.get(c) for c in PRODUCT_COLUMNS}
+            values.update(business_id=record["business_id"], name_key=record["name_key"],
+                          name=record["product_name"])
+            rows.append((existing.get((record["business_id"], record["name_key"])), values))
+        self._apply(P, rows, result.counts)
+        return result
+
+    def _write_certification(self, items: list[Item]) -> BatchResult:
+        result = BatchResult()
+        resolved = self._resolve_businesses(items, result, required=True)
+        wanted_products = {(b, name_key(i.record["product_name"]))
+                           for i, b in resolved if i.record.get("product_name")}
+        product_ids = {
+            (r.business_id, r.name_key): r.id for r in self.conn.execute(
+                select(P.c.id, P.c.business_id, P.c.name_key)
+                .where(tuple_(P.c.business_id, P.c.name_key).in_(wanted_products)))
+        } if wanted_products else {}
+        keyed = []
+        for item, business_id in resolved:
+            record = item.record
+            product_key = name_key(record["product_name"]) if record.get("product_name") else ""
+            product_id = product_ids.get((business_id, product_key)) if product_key else None
+            if product_key and product_id is None:
+                result.reject(item, item.col("product_name"), record["product_name"],
+                              "this business has no product with this name; enroll the "
+                              "product first")
+                continue
+            record.update(business_id=business_id, product_id=product_id,
+                          product_key=product_key, number_key=fold(record.get("number") or ""))
+            keyed.append((f"c|{business_id}|{product_key}|{record['kind']}|"
+                          f"{record['number_key']}", item))
+        keyed = self._first_time(keyed, "certificate", "kind", result)
+        wanted = {(i.record["business_id"], i.record["product_key"], i.record["kind"],
+                   i.record["number_key"]) for _, i in keyed}
+        key_columns = (C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key)
+        existing = {
+            (r["business_id"], r["product_key"], r["kind"], r["number_key"]): dict(r)
+            for r in self.conn.execute(
+                select(C.c.id, *key_columns, C.c.product_id, *(C.c[c] for c in CERT_COLUMNS))
+                .where(tuple_(*key_columns).in_(wanted))).mappings()
+        } if wanted else {}
+        rows = []
+        for _, item in keyed:
+            r = item.record
+            values = {c: r.get(c) for c in CERT_COLUMNS}
+            values.update(business_id=r["business_id"], product_id=r["product_id"],
+                          product_key=r["product_key"], kind=r["kind"],
+                          number_key=r["number_key"])
+            rows.append((existing.get((r["business_id"], r["product_key"], r["kind"],
+                                       r["number_key"])), values))
+        self._apply(C, rows, result.counts)
+        return result
+
+    def _write_export(self, items: list[Item]) -> BatchResult:
+        result = BatchResult()
+        resolved = self._resolve_businesses(items, result, required=False)
+        keyed = []
+        for item, business_id in resolved:
+            r = item.record
+            r["business_id"] = business_id
+            r["record_key"] = "|".join(str(p) for p in (
+                business_id or "", regency_key(r.get("regency") or ""),
+                fold(r.get("province") or ""), fold(r["commodity"]), r["year"],
+                r.get("destination") or "", r["currency"]))
+            keyed.append((f"e|{r['record_key']}", item))
+        keyed = self._first_time(keyed, "export record (business, regency, commodity, year, "
+                                 "destination, currency)", "commodity", result)
+        wanted = {i.record["record_key"] for _, i in keyed}
+        existing = {
+            r["record_key"]: dict(r) for r in self.conn.execute(
+                select(E.c.id, E.c.record_key, E.c.business_id,
+                       *(E.c[c] for c in EXPORT_COLUMNS))
+                .where(E.c.record_key.in_(wanted))).mappings()
+        } if wanted else {}
+        rows = []
+        for _, item in keyed:
+            r = item.record
+            values = {c: r.get(c) for c in EXPORT_COLUMNS}
+            values.update(record_key=r["record_key"], business_id=r["business_id"])
+            rows.append((existing.get(r["record_key"]), values))
+        self._apply(E, rows, result.counts)
+        return result
+
+
+def _business_ref_key(record: dict) -> str:
+    regency = record.get("business_regency")
+    return name_key(record["business_name"], regency) if regency else name_key(
+        record["business_name"])
+
+
+def _shown_key(key: str) -> str:
+    return key.split("|", 2)[-1] if key.startswith("b|") else key.split("|")[-1]

@@ -1,0 +1,119 @@
+"""Where the registry lives and how to open it.
+
+One engine per process. A bare path means SQLite (WAL, busy timeout, foreign keys, a file
+readable by its owner only); anything with "://" is a SQLAlchemy URL, e.g.
+postgresql+psycopg://user@host/db for a registry several offices share.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from exportkit.errors import RegistryError, UsageError
+
+ENV_VAR = "EXPORTKIT_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_location() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("exportkit", appauthor=False) / "registry.db"
+
+
+def resolve_url(db: str | None) -> str:
+    """`--db`, then EXPORTKIT_DB, then the user's data directory."""
+    target = db or os.environ.get(ENV_VAR) or str(default_location())
+    if "://" in target:
+        return target
+    return "sqlite:///" + str(Path(target).expanduser().resolve())
+
+
+def describe(url: str) -> str:
+    """The location as a user should see it: a path for SQLite, a URL without password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _prepare_sqlite_file(path: str) -> None:
+    # Create the file ourselves so it is private (0600) from the first byte.
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event issue BEGIN, so writers can ask for IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A writer takes the write lock up front: waiting on busy_timeout works then,
+        # where a deferred transaction upgrading to a write would fail at once.
+        immediate = connection.get_execution_options().get("exportkit_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def location(self) -> str:
+        return describe(self.url)
+
+    def writer(self):
+        """A connection whose transaction holds the write lock from its start."""
+        return self.engine.connect().execution_options(exportkit_write=True)
+
+    def reader(self):
+        return self.engine.connect()
+
+
+def create_database_engine(url: str) -> Database:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UsageError(f"not a database path or URL: {url!r}") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                try:
+                    _prepare_sqlite_file(parsed.database)
+                except OSError as exc:
+                    raise RegistryError(
+                        f"cannot create the registry at {parsed.database}: {exc.strerror}; "
+                        "choose another place with --db or EXPORTKIT_DB") from exc
+            engine = create_engine(url)
+            _tune_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except NoSuchModuleError as exc:
+        raise UsageError(f"unsupported database URL {describe(url)!r}: {exc}") from exc
+    except ModuleNotFoundError as exc:
+        raise UsageError(
+            f"the driver for {describe(url)} is not installed ({exc.name}); "
+            "for PostgreSQL: pip install 'exportkit[postgres]'") from exc
+    return Database(url=url, engine=engine)

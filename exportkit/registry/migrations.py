@@ -1,0 +1,60 @@
+"""Numbered schema migrations, recorded in the `schema_migration` table.
+
+Each migration runs once, in order, inside one transaction with its record. A registry made
+by any earlier release is brought up to date when it is opened; one made by a newer release
+is refused rather than misread. Add a migration for every schema change: never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, inspect, select
+from sqlmodel import SQLModel
+
+from exportkit.errors import RegistryError
+from exportkit.registry import models
+
+
+def _create(*tables: type[SQLModel]) -> Callable[[Connection], None]:
+    def run(connection: Connection) -> None:
+        SQLModel.metadata.create_all(connection, tables=[t.__table__ for t in tables])
+
+    return run
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "registry tables", _create(models.Business, models.Product, models.Certification,
+                                   models.ExportRecord, models.ExchangeRate, models.Cohort,
+                                   models.CohortMember)),
+    (2, "assessment history", _create(models.Assessment)),
+]
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(connection: Connection) -> int:
+    if not inspect(connection).has_table("schema_migration"):
+        return 0
+    versions = connection.execute(select(models.SchemaMigration.version)).scalars().all()
+    return max(versions, default=0)
+
+
+def upgrade(database) -> list[str]:
+    """Apply pending migrations; returns the names of those applied."""
+    applied: list[str] = []
+    with database.writer() as connection, connection.begin():
+        SQLModel.metadata.create_all(connection, tables=[models.SchemaMigration.__table__])
+        version = current_version(connection)
+        if version > LATEST:
+            raise RegistryError(
+                f"the registry at {database.location} has schema version {version}, newer "
+                f"than this exportkit knows ({LATEST}): upgrade exportkit")
+        for number, name, run in MIGRATIONS:
+            if number <= version:
+                continue
+            run(connection)
+            connection.execute(models.SchemaMigration.__table__.insert().values(
+                version=number, name=name, applied_at=models.utcnow()))
+            applied.append(f"{number}: {name}")
+    return applied

@@ -1,0 +1,21 @@
+"""JSON: {"title": ..., "rows": [{key: value}]}; dates as ISO strings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+from exportkit.reports.formats import Table
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def render(tables: list[Table]) -> str:
+    data = [{"title": t.title, "rows": [dict(zip(t.key_names(), row, strict=True))
+                                        for row in t.plain_rows()]} for t in tables]
+    document = data[0] if len(data) == 1 else data
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_default) + "\n"
