@@ -94,7 +94,7 @@ class BulkWriter:
         # without holding every key of a million-row file in memory.
         self.conn.exec_driver_sql(
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_seen "
-            "(key TEXT PRIMARY KEY, source TEXT, row INTEGER)")
+            "(seen_key TEXT PRIMARY KEY, seen_source TEXT, seen_row INTEGER)")
         self.conn.exec_driver_sql("DELETE FROM ek_seen")
 
     def close(self) -> None:
@@ -107,7 +107,7 @@ class BulkWriter:
         """Drops (and reports) items whose key came earlier in this import."""
         keys = [k for k, _ in keyed]
         earlier = dict(self.conn.exec_driver_sql(
-            f"SELECT key, source || ':' || row FROM ek_seen WHERE key IN "
+            f"SELECT seen_key, seen_source || ':' || seen_row FROM ek_seen WHERE seen_key IN "
             f"({','.join('?' if self._qmark else '%s' for _ in keys)})", tuple(keys)).all()
         ) if keys else {}
         fresh: list[tuple[str, Item]] = []
@@ -120,7 +120,7 @@ class BulkWriter:
             fresh.append((key, item))
         if fresh:
             self.conn.exec_driver_sql(
-                "INSERT INTO ek_seen (key, source, row) VALUES "
+                "INSERT INTO ek_seen (seen_key, seen_source, seen_row) VALUES "
                 f"({','.join(['?' if self._qmark else '%s'] * 3)})",
                 [(k, i.source, i.row) for k, i in fresh])
         return fresh
@@ -147,13 +147,15 @@ class BulkWriter:
         if inserts:
             columns = sorted({c for r in inserts for c in r})
             full = [{c: r.get(c) for c in columns} for r in inserts]
-            new_ids = self.conn.execute(insert(table).returning(table.c.id), full).scalars().all()
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            new_ids = self.conn.execute(statement, full).scalars().all()
             counts.added += len(inserts)
             new_ids = iter(new_ids)
             ids = [i if i is not None else next(new_ids) for i in ids]
         for columns, batch in updates.items():
             statement = (update(table).where(table.c.id == bindparam("b_id"))
-                         .values({c: bindparam(c) for c in columns}, updated_at=self.now))
+                         .values({**{c: bindparam(c) for c in columns},
+                                  "updated_at": self.now}))
             self.conn.execute(statement, batch)
             counts.updated += len(batch)
         return ids

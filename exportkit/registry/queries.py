@@ -129,7 +129,8 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
         raise UsageError(f"list {what}: cannot sort by {sort!r}; choose one of "
                          f"{', '.join(names)}")
     order = spec.columns[sort]
-    query = query.order_by(order.desc() if descending else order, spec.columns["id"])
+    query = query.order_by((order.desc() if descending else order.asc()).nulls_last(),
+                           spec.columns["id"])
     if limit is not None:
         if limit < 1:
             raise UsageError("--limit must be at least 1")

@@ -1,0 +1,1 @@
+"""Reading officers' files: CSV, XLSX and JSON into validated records."""

@@ -1,0 +1,138 @@
+"""`add`, `list`, `db info`, `rates`, `template` and `demo`, through the CLI."""
+
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from exportkit.registry import open_registry
+from tests.conftest import SAMPLES, count, invoke, ok
+
+
+def test_add_a_business_then_a_product_then_a_certificate(registry_path):
+    ok("add", "business", "--nib", "9120301234567", "--name", "CV Jati Ukir Mulya",
+       "--regency", "Kabupaten Jepara", "--employees", "24")
+    ok("add", "product", "--business-nib", "9120301234567", "--product-name",
+       "Kursi ukir", "--category", "mebel", "--hs-code", "9401.61")
+    ok("add", "cert", "--business-nib", "9120301234567", "--product-name", "Kursi ukir",
+       "--kind", "V-Legal", "--issued-on", "15/03/2024", "--expires-on", "14/03/2030")
+    database = open_registry(str(registry_path))
+    with database.reader() as connection:
+        product = connection.exec_driver_sql(
+            "SELECT category, hs_code FROM product").one()
+        cert = connection.exec_driver_sql(
+            "SELECT kind, product_id IS NOT NULL, expires_on FROM certification").one()
+    assert tuple(product) == ("wood_furniture", "940161")
+    assert tuple(cert) == ("SVLK", True, "2030-03-14")
+
+
+def test_add_with_a_bad_value_says_which_and_writes_nothing(registry_path):
+    result = invoke("add", "business", "--name", "CV X", "--nib", "12")
+    assert result.exit_code == 1
+    assert "flags[business]:1:nib: '12': a NIB has exactly 13 digits" in result.stderr
+    assert count(open_registry(str(registry_path)), "business") == 0
+
+
+def test_add_with_an_unknown_field_is_a_usage_error():
+    result = invoke("add", "business", "--colour", "red")
+    assert result.exit_code == 2
+    assert "unknown field --colour for business" in result.stderr
+
+
+def test_rates_set_and_list():
+    ok("rates", "set", "USD", "2019", "14.013", "--source", "BI")
+    result = ok("rates", "list", "--format", "json")
+    assert json.loads(result.stdout)["rows"] == [
+        {"currency": "USD", "year": 2019, "rate": 14013, "source": "BI"}]
+
+
+def test_db_info_shows_location_schema_and_counts(enrolled, registry_path):
+    result = ok("db", "info")
+    assert f"location: {registry_path}" in result.stdout
+    assert "backend: sqlite (journal: wal)" in result.stdout
+    assert "businesses: 50" in result.stdout
+    data = json.loads(ok("db", "info", "--json").stdout)
+    assert data["counts"]["export_records"] == 19
+
+
+def test_list_filters_sort_and_limit(enrolled):
+    data = json.loads(ok("list", "products", "--regency", "blitar", "--category",
+                         "musical_instrument", "--sort", "fob_price_usd", "--desc",
+                         "--format", "json").stdout)
+    prices = [r["fob_price_usd"] for r in data["rows"]]
+    known = [p for p in prices if p is not None]
+    assert known and prices[:len(known)] == sorted(known, reverse=True)  # blanks last
+    assert all(r["category"] == "musical_instrument" and "Blitar" in r["regency"]
+               for r in data["rows"])
+    limited = json.loads(ok("list", "businesses", "--limit", "3", "-f", "json").stdout)
+    assert len(limited["rows"]) == 3
+
+
+def test_list_exports_by_destination_name_in_indonesian(enrolled):
+    data = json.loads(ok("list", "exports", "--destination", "Tiongkok", "--year", "2025",
+                         "-f", "json").stdout)
+    assert [r["commodity"] for r in data["rows"]] == ["Kendang jimbe"]
+
+
+def test_contacts_are_left_out_unless_asked_for(enrolled):
+    plain = json.loads(ok("list", "businesses", "-f", "json").stdout)["rows"][0]
+    assert "phone" not in plain and "email" not in plain and "owner_name" not in plain
+    full = json.loads(ok("list", "businesses", "--include-contacts", "-f", "json").stdout)
+    assert "phone" in full["rows"][0]
+
+
+@pytest.mark.parametrize("option", ["--regency", "--province", "--sector", "--search"])
+@pytest.mark.parametrize("hostile", ["'; DROP TABLE business; --", "%", "_", "\\"])
+def test_filters_are_bound_not_pasted_into_sql(enrolled, option, hostile):
+    result = ok("list", "businesses", option, hostile, "-f", "json")
+    assert json.loads(result.stdout)["rows"] == []
+    assert count(enrolled, "business") == 50
+
+
+def test_sort_keys_are_checked_against_a_list(enrolled):
+    result = invoke("list", "businesses", "--sort", "name; DROP TABLE business")
+    assert result.exit_code == 2
+    assert "cannot sort by 'name; DROP TABLE business'" in result.stderr
+    assert count(enrolled, "business") == 50
+
+
+def test_csv_output_neutralises_formulas(registry_path):
+    ok("add", "business", "--name", "-1+1 Sandal", "--regency", "@Mojokerto")
+    lines = ok("list", "businesses", "-f", "csv").stdout.splitlines()
+    assert "'-1+1 Sandal" in lines[1] and "'@Mojokerto" in lines[1]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_xlsx_template_enrolls_as_it_is(tmp_path, registry_path, lang):
+    path = tmp_path / f"template-{lang}.xlsx"
+    ok("template", "--format", "xlsx", "--lang", lang, "-o", path)
+    book = load_workbook(path)
+    assert len(book.sheetnames) == 5
+    headers = [c.value for c in book.worksheets[0][1]]
+    assert ("Nama Usaha" if lang == "id" else "Business name") in headers
+    data = json.loads(ok("enroll", path, "--json").stdout)
+    assert {k: v["added"] for k, v in data["totals"].items()} == {
+        "rate": 1, "business": 1, "product": 1, "certification": 1, "export": 1}
+
+
+def test_the_csv_templates_enroll_as_they_are(tmp_path):
+    ok("template", "--format", "csv", "--lang", "id", "-o", tmp_path / "t")
+    files = sorted((tmp_path / "t").glob("*.csv"))
+    assert [f.name for f in files] == ["ekspor.csv", "kurs.csv", "produk.csv",
+                                       "sertifikat.csv", "usaha.csv"]
+    assert files[-1].read_text("utf-8-sig").startswith("NIB;NPWP;Nama Usaha;")
+    ok("enroll", *files)
+
+
+def test_demo_builds_a_registry_from_the_samples(tmp_path):
+    demo_db = tmp_path / "demo.db"
+    result = ok("demo", "--samples", SAMPLES, "--db", demo_db)
+    assert re.search(r"^business\s+50\s+0\s+0\s+0$", result.stdout, re.MULTILINE)
+    assert count(open_registry(str(demo_db)), "product") == 112
+
+
+def test_version():
+    from exportkit import __version__
+
+    assert ok("--version").stdout.strip() == f"exportkit {__version__}"

@@ -1,0 +1,177 @@
+"""`exportkit enroll`: samples, idempotence, updates, dry runs, bad rows, formats."""
+
+import json
+
+from openpyxl import Workbook
+
+from exportkit.registry import open_registry
+from tests.conftest import SAMPLES, count, invoke, ok
+
+
+def _rows(database, sql: str):
+    with database.reader() as connection:
+        return connection.exec_driver_sql(sql).all()
+
+
+def test_samples_enroll_with_a_summary_per_kind(registry_path):
+    result = ok("enroll", *sorted(SAMPLES.glob("*.csv")), "--json")
+    totals = json.loads(result.stdout)["totals"]
+    assert totals["business"]["added"] == 50
+    assert totals["product"]["added"] == 112
+    assert totals["certification"]["added"] == 99
+    assert totals["export"]["added"] == 19
+    assert totals["rate"]["added"] == 4
+    database = open_registry(str(registry_path))
+    assert count(database, "business") == 50
+    assert count(database, "product") == 112
+
+
+def test_running_the_same_import_again_changes_nothing(enrolled):
+    before = _rows(enrolled, "SELECT id, updated_at FROM business ORDER BY id")
+    result = ok("enroll", *sorted(SAMPLES.glob("*.csv")), "--json")
+    totals = json.loads(result.stdout)["totals"]
+    assert all(c["added"] == 0 and c["updated"] == 0 for c in totals.values()), totals
+    assert totals["product"]["unchanged"] == 112
+    assert _rows(enrolled, "SELECT id, updated_at FROM business ORDER BY id") == before
+
+
+def test_a_changed_value_updates_and_a_blank_cell_erases_nothing(enrolled, tmp_path):
+    nib, employees, sector = _rows(
+        enrolled, "SELECT nib, employees, sector FROM business WHERE nib IS NOT NULL "
+                  "ORDER BY id LIMIT 1")[0]
+    changed = tmp_path / "update.csv"
+    changed.write_text(f"NIB;Nama Usaha;Jumlah Tenaga Kerja;Bidang Usaha\n"
+                       f"{nib};PT Kartini Mebel Ukir Internasional;{employees + 5};\n")
+    result = ok("enroll", changed, "--json")
+    assert json.loads(result.stdout)["totals"]["business"]["updated"] == 1
+    row = _rows(enrolled, f"SELECT employees, sector FROM business WHERE nib = '{nib}'")[0]
+    assert row == (employees + 5, sector)
+
+
+def test_business_without_nib_is_matched_by_name_and_regency(enrolled, tmp_path):
+    name, regency = _rows(enrolled, "SELECT name, regency FROM business WHERE nib IS NULL "
+                                    "ORDER BY id LIMIT 1")[0]
+    again = tmp_path / "again.csv"
+    # another spelling of the same business and regency: case, spaces, "Kab." prefix
+    again.write_text(f"Nama Usaha,Kabupaten/Kota,Jumlah Tenaga Kerja\n"
+                     f"\"  {name.upper()} \",\"{regency.replace('Kabupaten', 'Kab.')}\",7\n")
+    result = ok("enroll", again, "--json")
+    assert json.loads(result.stdout)["totals"]["business"] == {
+        "added": 0, "updated": 1, "unchanged": 0, "rejected": 0}
+
+
+def test_dry_run_reports_but_writes_nothing(registry_path):
+    result = ok("enroll", *sorted(SAMPLES.glob("*.csv")), "--dry-run", "--json")
+    data = json.loads(result.stdout)
+    assert data["dry_run"] is True and data["written"] is False
+    assert data["totals"]["business"]["added"] == 50
+    assert count(open_registry(str(registry_path)), "business") == 0
+
+
+def test_one_bad_row_writes_nothing_and_lists_every_problem(registry_path, tmp_path):
+    bad = tmp_path / "usaha.csv"
+    bad.write_text("Nama Usaha;NIB;Kabupaten/Kota;Omzet per Tahun (Rp)\n"
+                   "CV Baik;1234567890123;Jepara;Rp 1.000.000\n"
+                   "CV Buruk;12345;Jepara;satu juta\n"
+                   "CV Baik Juga;1234567890124;Jepara;2.000.000\n")
+    result = invoke("enroll", bad)
+    assert result.exit_code == 1
+    assert f"{bad}:3:NIB: '12345': a NIB has exactly 13 digits" in result.stderr
+    assert f"{bad}:3:Omzet per Tahun (Rp): 'satu juta': expected a number" in result.stderr
+    assert "1 bad row(s), 2 problem(s); nothing was written" in result.stderr
+    assert "Traceback" not in result.output
+    assert count(open_registry(str(registry_path)), "business") == 0
+
+
+def test_skip_bad_writes_good_rows_and_saves_the_rest(registry_path, tmp_path):
+    bad = tmp_path / "usaha.csv"
+    bad.write_text("Nama Usaha;NIB\nCV Baik;1234567890123\nCV Buruk;12345\n")
+    result = ok("enroll", bad, "--skip-bad")
+    assert "rejected rows saved to" in result.stdout
+    rejected = (tmp_path / "usaha.csv.rejected.csv").read_text("utf-8-sig").splitlines()
+    assert rejected == ["Nama Usaha,NIB,reason",
+                        "CV Buruk,12345,NIB: a NIB has exactly 13 digits"]
+    assert count(open_registry(str(registry_path)), "business") == 1
+
+
+def test_the_same_nib_twice_in_one_file_is_a_bad_row(registry_path, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text("Nama Usaha;NIB\nCV Satu;1234567890123\nCV Dua;1234567890123\n")
+    result = invoke("enroll", twice)
+    assert result.exit_code == 1
+    assert (f"{twice}:3:Nama Usaha: '1234567890123': the same business appears earlier, "
+            f"at {twice}:2") in result.stderr
+    assert count(open_registry(str(registry_path)), "business") == 0
+
+
+def test_products_refer_to_a_business_that_must_exist(registry_path, tmp_path):
+    products = tmp_path / "produk.csv"
+    products.write_text("NIB Usaha;Nama Produk;Kategori\n9999999999999;Kursi;mebel\n")
+    result = invoke("enroll", products)
+    assert result.exit_code == 1
+    assert (f"{products}:2:NIB Usaha: '9999999999999': no business with this NIB in the "
+            "registry or this import") in result.stderr
+
+
+def test_encodings_and_delimiters_are_detected(registry_path, tmp_path):
+    text = "Nama Usaha\tKabupaten/Kota\nUD Kerajinan Kerang Cantik\tKota Semarang\n"
+    (tmp_path / "tab.csv").write_text(text, encoding="utf-8")
+    cp1252 = tmp_path / "cp1252.csv"
+    cp1252.write_bytes("Nama Usaha;Kabupaten/Kota\nCV Café Kopi Jember;Jember\n".encode("cp1252"))
+    bom = tmp_path / "bom.csv"
+    bom.write_text("Nama Usaha,Kabupaten/Kota\nCV Batik Majapahit,Kota Mojokerto\n",
+                   encoding="utf-8-sig")
+    ok("enroll", tmp_path / "tab.csv", cp1252, bom)
+    names = {r[0] for r in _rows(open_registry(str(registry_path)), "SELECT name FROM business")}
+    assert names == {"UD Kerajinan Kerang Cantik", "CV Café Kopi Jember", "CV Batik Majapahit"}
+
+
+def test_map_reads_an_unknown_header(registry_path, tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Nama Pelaku Usaha;Kab\nCV Sandal Jaya;Kota Mojokerto\n")
+    assert invoke("enroll", odd).exit_code == 1
+    ok("enroll", odd, "--map", "Nama Pelaku Usaha=name", "--map", "Kab=regency")
+    assert _rows(open_registry(str(registry_path)), "SELECT name, regency FROM business") == [
+        ("CV Sandal Jaya", "Kota Mojokerto")]
+
+
+def test_xlsx_sheets_are_recognised_by_their_headers(registry_path, tmp_path):
+    book = Workbook()
+    first = book.active
+    first.title = "Data 1"
+    first.append(["Nama Produk", "NIB Usaha", "Kategori", "Umur Simpan (hari)"])
+    first.append(["Sambal bawang", "1234567890123", "makanan olahan", 180])
+    second = book.create_sheet("Data 2")
+    second.append(["Nama Usaha", "NIB", "Omzet per Tahun (Rp)"])
+    second.append(["CV Sambal Nusantara", 1234567890123, 250000000])
+    hidden = book.create_sheet("old")
+    hidden.sheet_state = "hidden"
+    hidden.append(["Nama Usaha"])
+    hidden.append(["Should not be read"])
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    result = ok("enroll", path, "--json")
+    data = json.loads(result.stdout)
+    assert data["totals"]["business"]["added"] == 1
+    assert data["totals"]["product"]["added"] == 1
+    database = open_registry(str(registry_path))
+    assert _rows(database, "SELECT name, shelf_life_days FROM product") == [("Sambal bawang", 180)]
+    assert _rows(database, "SELECT annual_revenue FROM business") == [(250000000.0,)]
+
+
+def test_json_export_shape_is_accepted(registry_path, tmp_path):
+    document = {
+        "businesses": [{"name": "UD Gula Semut Kebumen", "regency": "Kabupaten Kebumen",
+                        "nib": "1234567890123"}],
+        "products": [{"business_nib": "1234567890123", "product_name": "Gula semut 500 g",
+                      "category": "processed_food", "shelf_life_days": 540}],
+    }
+    path = tmp_path / "registry.json"
+    path.write_text(json.dumps(document))
+    ok("enroll", path)
+    assert count(open_registry(str(registry_path)), "product") == 1
+
+
+def test_the_registry_file_is_private_and_in_wal_mode(enrolled, registry_path):
+    assert registry_path.stat().st_mode & 0o777 == 0o600
+    assert _rows(enrolled, "PRAGMA journal_mode") == [("wal",)]

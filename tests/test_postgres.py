@@ -1,0 +1,65 @@
+"""The same registry on the local PostgreSQL server, for offices that share one.
+
+Each test session creates its own database and drops it afterwards. These tests need the
+server (.ci/run starts it); they fail, not skip, when it is not there.
+"""
+
+import json
+import os
+import uuid
+
+import psycopg
+import pytest
+
+from exportkit.registry import close_all, open_registry
+from tests.conftest import SAMPLES, count, ok
+
+pytestmark = pytest.mark.postgres
+
+SERVER = os.environ.get("EXPORTKIT_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    name = f"exportkit_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    yield f"{base}/{name}"
+    close_all()
+    with psycopg.connect(SERVER, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_enroll_is_the_same_on_postgresql(pg_url):
+    files = sorted(SAMPLES.glob("*.csv"))
+    first = json.loads(ok("enroll", *files, "--db", pg_url, "--json").stdout)["totals"]
+    assert {k: v["added"] for k, v in first.items()} == {
+        "rate": 4, "business": 50, "product": 112, "certification": 99, "export": 19}
+    again = json.loads(ok("enroll", *files, "--db", pg_url, "--json").stdout)["totals"]
+    assert all(v["added"] == 0 and v["updated"] == 0 for v in again.values())
+    database = open_registry(pg_url)
+    assert count(database, "certification") == 99
+    info = ok("db", "info", "--db", pg_url).stdout
+    assert "backend: postgresql" in info and "businesses: 50" in info
+    assert "password" not in info
+
+
+def test_bad_rows_write_nothing_on_postgresql(pg_url, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Nama Usaha;NIB\nCV Baru Sekali;1111111111111\nCV Buruk;12\n")
+    before = count(open_registry(pg_url), "business")
+    from tests.conftest import invoke
+
+    result = invoke("enroll", bad, "--db", pg_url)
+    assert result.exit_code == 1
+    assert count(open_registry(pg_url), "business") == before
+
+
+def test_list_filters_on_postgresql(pg_url):
+    data = json.loads(ok("list", "exports", "--db", pg_url, "--destination", "CN",
+                         "--year", "2025", "-f", "json").stdout)
+    assert [r["commodity"] for r in data["rows"]] == ["Kendang jimbe"]
+    hostile = json.loads(ok("list", "businesses", "--db", pg_url, "--search",
+                            "'; DROP TABLE business; --", "-f", "json").stdout)
+    assert hostile["rows"] == []

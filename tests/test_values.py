@@ -1,0 +1,127 @@
+"""Cell parsing: Indonesian and English numbers, dates, yes/no, identifiers, codes."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from exportkit.ingest import values as v
+from exportkit.ingest.values import ValueProblem
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1.606.075", Decimal("1606075")),
+    ("1.606.075,50", Decimal("1606075.50")),
+    ("Rp 29.000.000", Decimal("29000000")),
+    ("Rp17.990.227.397", Decimal("17990227397")),
+    ("1,606,075.50", Decimal("1606075.50")),
+    ("US$ 10,8 juta", Decimal("10800000")),
+    ("14,8 miliar", Decimal("14800000000")),
+    ("1.606", Decimal("1606")),
+    ("1,5", Decimal("1.5")),
+    ("85.50", Decimal("85.50")),
+    ("120", Decimal("120")),
+    (134060, Decimal("134060")),
+    (85.5, Decimal("85.5")),
+])
+def test_numbers_written_the_indonesian_or_english_way(text, expected):
+    assert v.parse_decimal(text) == expected
+
+
+def test_a_lone_comma_before_three_digits_is_ambiguous_unless_the_file_is_comma_separated():
+    with pytest.raises(ValueProblem, match="ambiguous number"):
+        v.parse_decimal("3,000")
+    assert v.parse_decimal("3,000", comma_groups=True) == Decimal("3000")
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("abc", "expected a number"),
+    ("1.60.075", "digits grouped by '.' must come in threes"),
+    ("-5", "must not be negative"),
+    ("9999999999999999", "implausibly large"),
+])
+def test_bad_numbers_say_why(text, reason):
+    with pytest.raises(ValueProblem, match=reason):
+        v.parse_number(text)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("31/01/2025", date(2025, 1, 31)),
+    ("31-01-2025", date(2025, 1, 31)),
+    ("31.01.2025", date(2025, 1, 31)),
+    ("2025-01-31", date(2025, 1, 31)),
+    ("31 Januari 2025", date(2025, 1, 31)),
+    ("17 Agustus 1945", date(1945, 8, 17)),
+    ("5 Mei 2024", date(2024, 5, 5)),
+    ("31 January 2025", date(2025, 1, 31)),
+])
+def test_dates(text, expected):
+    assert v.parse_date(text) == expected
+
+
+def test_impossible_date_is_refused():
+    with pytest.raises(ValueProblem, match="not a real date"):
+        v.parse_date("31/02/2025")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("ya", True), ("Tidak", False), ("yes", True), ("no", False), ("sudah", True),
+    ("belum", False), ("1", True), ("0", False), ("Y", True),
+])
+def test_yes_no_in_both_languages(text, expected):
+    assert v.parse_bool(text) is expected
+
+
+def test_identifiers():
+    assert v.parse_nib("0294 7950 57725") == "0294795057725"
+    with pytest.raises(ValueProblem, match="exactly 13 digits"):
+        v.parse_nib("12345")
+    assert v.parse_npwp("01.312.166.0-091.000") == "013121660091000"
+    with pytest.raises(ValueProblem, match="not a valid NPWP"):
+        v.parse_npwp("01.312.166.1-091.000")
+    assert v.parse_gtin("8991002101746") == "8991002101746"
+    with pytest.raises(ValueProblem, match="not a valid GTIN"):
+        v.parse_gtin("8991002101747")
+    assert v.parse_hs("9403.60") == "940360"
+    with pytest.raises(ValueProblem, match="4 to 10 digits"):
+        v.parse_hs("94")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Korea Selatan", "KR"), ("Amerika Serikat", "US"), ("Uni Emirat Arab", "AE"),
+    ("Tiongkok", "CN"), ("China", "CN"), ("cn", "CN"), ("Afrika Selatan", "ZA"),
+    ("Filipina", "PH"), ("Hongkong", "HK"), ("Kamboja", "KH"), ("Uni Eropa", "EU"),
+    ("United Arab Emirates", "AE"), ("KOR", "KR"),
+])
+def test_countries_by_code_or_english_or_indonesian_name(text, code):
+    assert v.parse_country(text) == code
+
+
+def test_unknown_country():
+    with pytest.raises(ValueProblem, match="unknown country"):
+        v.parse_country("Wakanda")
+
+
+def test_currency_and_languages():
+    assert v.parse_currency("Rp") == "IDR"
+    assert v.parse_currency("usd") == "USD"
+    with pytest.raises(ValueProblem, match="unknown currency"):
+        v.parse_currency("XYZ")
+    assert v.parse_langs("id, en") == "en,id"
+    with pytest.raises(ValueProblem, match="unknown language"):
+        v.parse_langs("id, klingon")
+
+
+def test_years_are_plausible():
+    parse = v.make_year_parser(date(2026, 11, 22))
+    assert parse("2025") == 2025
+    with pytest.raises(ValueProblem, match="plausible year"):
+        parse("2030")
+    with pytest.raises(ValueProblem, match="plausible year"):
+        parse("1850")
+
+
+def test_formula_text_is_refused():
+    with pytest.raises(ValueProblem, match="spreadsheet formula"):
+        v.parse_text('=HYPERLINK("http://x","y")')
+    assert v.parse_text("  CV   Jati  ") == "CV Jati"
