@@ -14,6 +14,8 @@ from exportkit.cli import add, db, rates
 from exportkit.cli.demo import demo
 from exportkit.cli.enroll import enroll
 from exportkit.cli.listing import list_command
+from exportkit.cli.rules import markets_app, rubric_app
+from exportkit.cli.score import score
 from exportkit.cli.template import template
 from exportkit.i18n import _, detect_language, set_language
 
@@ -48,10 +50,13 @@ def root(
 app.command("enroll")(enroll)
 app.command("list")(list_command)
 app.command("template")(template)
+app.command("score")(score)
 app.command("demo")(demo)
 app.add_typer(add.app, name="add")
 app.add_typer(db.app, name="db")
 app.add_typer(rates.app, name="rates")
+app.add_typer(rubric_app, name="rubric")
+app.add_typer(markets_app, name="markets")
 
 
 def main() -> None:

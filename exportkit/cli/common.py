@@ -78,17 +78,11 @@ def progress_factory():
     return factory
 
 
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def print_table(table, *, title: bool = True) -> None:
     """A rich table on a terminal; plain aligned text, never wrapped, when piped."""
-    cells = [[_cell(v) for v in row] for row in table.rows]
+    from exportkit.i18n import current_language
+
+    cells = table.formatted_rows(current_language())
     if not console.is_terminal:
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(table.columns)]
         lines = [table.title] if title and table.title else []
@@ -107,22 +101,32 @@ def print_table(table, *, title: bool = True) -> None:
     console.print(rich_table)
 
 
-def emit(tables: list, fmt: str, output: Path | None) -> None:
-    """Writes tables in a file format to -o FILE, or to standard output."""
-    from exportkit.reports.formats import renderer
+def emit(tables, fmt: str, output: Path | None, title: str | None = None,
+         charts=None, notes=None) -> None:
+    """Writes a report (or a list of tables) in a file format to -o FILE, or stdout."""
+    from exportkit.i18n import current_language
+    from exportkit.reports.formats import Report, renderer
 
+    report = tables if isinstance(tables, Report) else Report(
+        title or tables[0].title, list(tables), list(charts or ()), current_language(),
+        list(notes or ()))
     if fmt == "table":
         if output:
-            fail(_("--output needs a file format: --format csv or json"), 2)
-        for table in tables:
+            fail(_("--output needs a file format: --format csv, json, xlsx, md or html"), 2)
+        for note in report.notes:
+            console.print(note, markup=False, highlight=False)
+        for table in report.tables:
             print_table(table)
         return
-    content = renderer(fmt)(tables)
+    content = renderer(fmt)(report)
     if output:
         if isinstance(content, bytes):
             output.write_bytes(content)
         else:
             output.write_text(content, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         errors.print(_("written: {path}").format(path=output), markup=False)
+    elif isinstance(content, bytes):
+        fail(_("{fmt} is a binary format: write it to a file with -o FILE").format(
+            fmt=fmt), 2)
     else:
-        sys.stdout.write(content if isinstance(content, str) else content.decode())
+        sys.stdout.write(content)

@@ -1,17 +1,17 @@
-"""CSV: one table per file section, formula-safe, UTF-8 with BOM so Excel reads it right."""
+"""CSV: the tables one after another, formula-safe; raw numbers for spreadsheets."""
 
 from __future__ import annotations
 
 import io
 
 from exportkit import safe_csv
-from exportkit.reports.formats import Table
+from exportkit.reports.formats import Report
 
 
-def render(tables: list[Table]) -> str:
+def render(report: Report) -> str:
     out = io.StringIO()
     writer = safe_csv.writer(out, lineterminator="\n")
-    for number, table in enumerate(tables):
+    for number, table in enumerate(report.tables):
         if number:
             out.write("\n")
         writer.writerow(table.columns)

@@ -1,0 +1,120 @@
+"""Scoring what the registry holds: load facts, score them, store the snapshots.
+
+The scorer itself (exportkit.scoring) is pure; this module is the one place that joins it
+to the registry. Products stream in chunks; a business is scored once all of its products
+have been seen (the selection covers whole businesses unless it names products).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from exportkit.errors import UsageError
+from exportkit.registry.assessments import Snapshot, store
+from exportkit.registry.facts import ProductRow, Selection, count_products, iter_products
+
+
+@dataclass
+class Scored:
+    product_id: int | None
+    business_id: int
+    business: str
+    assessment: object  # exportkit.scoring.assessment.Assessment
+
+
+@dataclass
+class AssessRun:
+    market: str | None
+    rubric_version: str
+    rubric_digest: str
+    products: int = 0
+    businesses: int = 0
+    levels: Counter = field(default_factory=Counter)
+    blocked: int = 0
+    lowest: float | None = None
+    results: list[Scored] = field(default_factory=list)  # kept up to `keep`
+
+
+def load_rules(rubric_path: Path | None, market_text: str | None):
+    """The rubric, and the market named by code or by name in English or Indonesian."""
+    from exportkit.countries import lookup_country
+    from exportkit.scoring.markets import load_markets
+    from exportkit.scoring.rubric import load_rubric
+
+    rubric = load_rubric(rubric_path)
+    if market_text is None:
+        return rubric, None
+    code = lookup_country(market_text)
+    markets = load_markets()
+    market = markets.get(code) if code else None
+    if market is None:
+        raise UsageError(f"no market data for {market_text!r}; markets with data: "
+                         + ", ".join(markets.codes()))
+    return rubric, market
+
+
+def assess(database, selection: Selection, rubric, market, today: date, *,
+           with_businesses: bool = True, save: bool = True, keep: int = 0,
+           progress: Callable[[int], None] | None = None) -> AssessRun:
+    from exportkit.scoring.scorer import score_business, score_product
+
+    run = AssessRun(market.code if market else None, rubric.version, rubric.digest)
+    market_code = market.code if market else None
+    group: list[ProductRow] = []
+
+    def note(scored: Scored) -> None:
+        a = scored.assessment
+        if scored.product_id is not None:
+            run.products += 1
+            run.levels[a.level] += 1
+            run.blocked += a.blocked
+            run.lowest = a.total if run.lowest is None else min(run.lowest, a.total)
+        else:
+            run.businesses += 1
+        if len(run.results) < keep:
+            run.results.append(scored)
+
+    def close_business(snapshots: list[Snapshot]) -> None:
+        if not group or not with_businesses:
+            group.clear()
+            return
+        first = group[0]
+        assessment = score_business(first.business, [r.product for r in group], rubric,
+                                    market, today)
+        snapshots.append(Snapshot(first.business_id, None, market_code, assessment.to_dict()))
+        note(Scored(None, first.business_id, first.business.name, assessment))
+        group.clear()
+
+    with ExitStack() as stack:
+        # One write transaction for the whole run: all snapshots land, or none do.
+        connection = stack.enter_context(database.writer()) if save else None
+        if connection is not None:
+            stack.enter_context(connection.begin())
+        for chunk in iter_products(database, selection):
+            snapshots: list[Snapshot] = []
+            for row in chunk:
+                if group and group[0].business_id != row.business_id:
+                    close_business(snapshots)
+                group.append(row)
+                assessment = score_product(row.product, row.business, rubric, market, today)
+                snapshots.append(Snapshot(row.business_id, row.product_id, market_code,
+                                          assessment.to_dict()))
+                note(Scored(row.product_id, row.business_id, row.business.name, assessment))
+            if save:
+                store(connection, snapshots)
+            if progress:
+                progress(len(chunk))
+        snapshots = []
+        close_business(snapshots)
+        if save:
+            store(connection, snapshots)
+    return run
+
+
+def selection_size(database, selection: Selection) -> int:
+    return count_products(database, selection)

@@ -1,0 +1,122 @@
+"""Export values by year, commodity, destination, regency or business, with growth.
+
+The sums are SQL aggregates per (group, year, currency); converting them needs only one
+rate per currency and year, from the rates table. A missing rate is an error naming the
+currency and year, never a silent zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from exportkit.errors import ExportkitError, UsageError
+from exportkit.registry.models import Business, ExchangeRate, ExportRecord
+from exportkit.reports.formats import Table
+
+E = ExportRecord.__table__
+B = Business.__table__
+R = ExchangeRate.__table__
+
+GROUPS = {
+    "year": None,
+    "commodity": E.c.commodity,
+    "destination": E.c.destination,
+    "regency": E.c.regency,
+    "business": B.c.name,
+    "category": E.c.category,
+}
+
+
+class MissingRate(ExportkitError):
+    pass
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    by: str = "year"
+    currency: str = "IDR"
+    years: tuple[int, ...] = ()
+    regency: str | None = None
+    province: str | None = None
+    destination: str | None = None
+
+
+def _rates(connection) -> dict[tuple[str, int], float]:
+    return {(r.currency, r.year): r.rate
+            for r in connection.execute(select(R.c.currency, R.c.year, R.c.rate))}
+
+
+def _convert(amount: float, currency: str, year: int, target: str, rates) -> float:
+    if currency == target:
+        return amount
+    rupiah = amount if currency == "IDR" else amount * _rate(rates, currency, year)
+    return rupiah if target == "IDR" else rupiah / _rate(rates, target, year)
+
+
+def _rate(rates, currency: str, year: int) -> float:
+    try:
+        return rates[(currency, year)]
+    except KeyError:
+        raise MissingRate(f"no exchange rate for {currency} in {year}: set it with "
+                          f"`exportkit rates set {currency} {year} <rupiah per unit>`") from None
+
+
+def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, dict[int, float]]]:
+    """{group: {year: value in the target currency}} and the sorted years."""
+    if query.by not in GROUPS:
+        raise UsageError(f"--by {query.by!r}: choose one of {', '.join(GROUPS)}")
+    group = GROUPS[query.by]
+    key = group.label("key") if group is not None else E.c.year.label("key")
+    statement = (select(key, E.c.year, E.c.currency, func.sum(E.c.value).label("value"))
+                 .select_from(E.outerjoin(B, E.c.business_id == B.c.id))
+                 .group_by(key, E.c.year, E.c.currency))
+    if query.years:
+        statement = statement.where(E.c.year.in_(query.years))
+    for text, column in ((query.regency, E.c.regency), (query.province, E.c.province)):
+        if text:
+            statement = statement.where(
+                func.lower(column).contains(text.casefold(), autoescape=True))
+    if query.destination:
+        statement = statement.where(E.c.destination == query.destination)
+    totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    with database.reader() as connection:
+        rates = _rates(connection)
+        for row in connection.execute(statement):
+            value = _convert(row.value, row.currency, row.year, query.currency, rates)
+            label = "(unknown)" if row.key is None else str(row.key)
+            totals[label][row.year] += value
+    years = sorted({y for per_year in totals.values() for y in per_year})
+    return years, totals
+
+
+def growth(current: float | None, previous: float | None) -> float | None:
+    if current is None or not previous:
+        return None
+    return current / previous - 1
+
+
+def exports_table(database, query: ExportQuery, title: str) -> Table:
+    years, totals = export_totals(database, query)
+    money = f"money:{query.currency}"
+    if query.by == "year":
+        per_year = {int(k): v[int(k)] for k, v in totals.items()}
+        rows = [(year, per_year[year], growth(per_year[year], per_year.get(year - 1)))
+                for year in years]
+        return Table(title, ["year", f"value ({query.currency})", "growth"], rows,
+                     keys=["year", "value", "growth"],
+                     formats={"value": money, "growth": "percent"})
+    last, previous = (years[-1], years[-2]) if len(years) > 1 else (years[-1:] or [None]) * 2
+    rows = []
+    for label, per_year in totals.items():
+        values = [per_year.get(y) for y in years]
+        change = growth(per_year.get(last), per_year.get(previous)) if len(years) > 1 else None
+        rows.append((label, *values, sum(v for v in values if v), change))
+    rows.sort(key=lambda r: -r[-2])
+    keys = [query.by, *(str(y) for y in years), "total", "growth"]
+    formats = {str(y): money for y in years} | {"total": money, "growth": "percent"}
+    columns = [query.by, *(str(y) for y in years), f"total ({query.currency})",
+               f"growth {previous}-{last}" if len(years) > 1 else "growth"]
+    return Table(title, columns, rows, keys=keys, formats=formats)

@@ -1,0 +1,310 @@
+"""One function per kind of criterion: how far the facts meet it, and how to fix a gap.
+
+A check returns outcomes (none when the criterion does not apply). Each outcome carries
+a ratio of the points earned and, for a gap, a `fix` that edits the facts as if the gap
+were closed: the scorer re-scores with it to state honestly what the action is worth.
+Numbers come from the rubric and the market data, never from here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from babel import Locale
+from stdnum import ean
+from stdnum.id import npwp
+
+from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
+from exportkit.scoring.markets import Market, ShelfLifeRule
+from exportkit.scoring.rubric import Criterion, Rubric
+from exportkit.scoring.schema import Text
+from exportkit.scoring.vocabulary import categories, certificates
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a fix edits: the business and its products."""
+
+    business: BusinessFacts
+    products: tuple[ProductFacts, ...]
+
+    def with_product(self, index: int, **changes: Any) -> Facts:
+        products = list(self.products)
+        products[index] = replace(products[index], **changes)
+        return Facts(self.business, tuple(products))
+
+
+Fix = Callable[[Facts], Facts]
+
+
+@dataclass(frozen=True)
+class Context:
+    rubric: Rubric
+    facts: Facts
+    index: int | None                       # the product under assessment, if any
+    market: Market | None
+    today: date
+    held: frozenset[str]                    # certificate codes held and not expired
+    best_total: float | None = None         # business scope: the best product's total
+    best_name: str | None = None
+
+    @property
+    def business(self) -> BusinessFacts:
+        return self.facts.business
+
+    @property
+    def product(self) -> ProductFacts:
+        assert self.index is not None
+        return self.facts.products[self.index]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    status: str                             # "met", "partial", "missing" or "unknown"
+    ratio: float = 0.0
+    params: dict[str, Any] = field(default_factory=dict)
+    hard: bool = False
+    fix: Fix | None = None
+    warnings: tuple[Text, ...] = ()
+    name: Text | None = None                # overrides the criterion's name (unknown facts)
+
+
+def _result(key: str, ratio: float, **kw: Any) -> Outcome:
+    status = "met" if ratio >= 1 else "partial" if ratio > 0 else "missing"
+    return Outcome(key, status, min(max(ratio, 0.0), 1.0), **kw)
+
+
+def perishable(product: ProductFacts) -> bool:
+    if product.perishable is not None:
+        return product.perishable
+    return categories()[product.category].perishable
+
+
+def _applies(c: Criterion, product: ProductFacts) -> bool:
+    if c.categories is None or product.category in c.categories:
+        return True
+    return c.wood_based and product.wood_based is True
+
+
+def _is_hard(c: Criterion, ctx: Context) -> bool:
+    if c.hard_from is not None and ctx.today < c.hard_from:
+        return False
+    return c.hard == "yes" or (c.hard == "with_market" and ctx.market is not None)
+
+
+def _names(codes: tuple[str, ...] | list[str]) -> Text:
+    texts = [certificates()[code] for code in codes]
+    return Text(" / ".join(t.en for t in texts), " / ".join(t.id for t in texts))
+
+
+def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
+    assert ctx.market is not None
+    return {"market": Text(ctx.market.name("en"), ctx.market.name("id")),
+            "category": categories()[product.category].name}
+
+
+def _add_certificate(ctx: Context, code: str) -> Fix:
+    index = ctx.index
+
+    def fix(f: Facts) -> Facts:
+        product = f.products[index]
+        return f.with_product(index, certificates=product.certificates + (CertificateFact(code),))
+    return fix
+
+
+def _set(ctx: Context | int | None, **changes: Any) -> Fix:
+    """Set fields of the product under assessment (or of the business when None)."""
+    index = ctx.index if isinstance(ctx, Context) else ctx
+
+    def fix(f: Facts) -> Facts:
+        if index is None:
+            return Facts(replace(f.business, **changes), f.products)
+        return f.with_product(index, **changes)
+    return fix
+
+
+def flag(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    facts = ctx.product if scope == "product" else ctx.business
+    assert facts is not None and c.fact is not None
+    if scope == "product" and not _applies(c, ctx.product):
+        return []
+    met = getattr(facts, c.fact) is True
+    fix = None if met else _set(ctx if scope == "product" else None, **{c.fact: True})
+    return [_result(c.code, 1.0 if met else 0.0, fix=fix)]
+
+
+def gtin(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    p = ctx.product
+    if not _applies(c, p):
+        return []
+    if p.gtin and ean.is_valid(p.gtin):
+        return [_result(c.code, 1.0)]
+    sample = "899000000000" + ean.calc_check_digit("899000000000")  # any valid GTIN-13
+    return [_result(c.code, 0.0, fix=_set(ctx, gtin=sample))]
+
+
+def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    p = ctx.product
+    if ctx.market is None or not _applies(c, p):
+        return []
+    required = ctx.market.rules(p.category).label_languages
+    params = _market_params(ctx, p)
+    if required is None:
+        return [Outcome(c.code, "unknown",
+                        name=ctx.rubric.messages["label_language_unknown"].format(params))]
+    missing = [lang for lang in required if lang not in p.label_languages]
+    params["languages"] = Text(*(" / ".join(Locale(ui).languages.get(code, code)
+                                            for code in missing or required)
+                                 for ui in ("en", "id")))
+    fix = _set(ctx, label_languages=p.label_languages + tuple(missing)) if missing else None
+    return [_result(c.code, 1 - len(missing) / len(required), params=params, fix=fix)]
+
+
+def ispm15(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    p = ctx.product
+    if p.wood_packaging is not True or not _applies(c, p):
+        return []
+    met = p.ispm15_marked is True
+    return [_result(c.code, 1.0 if met else 0.0, hard=_is_hard(c, ctx),
+                    fix=None if met else _set(ctx, ispm15_marked=True))]
+
+
+def certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    if not _applies(c, ctx.product):
+        return []
+    params = {"certificate": _names(c.any_of)}
+    if ctx.held & set(c.any_of):
+        return [_result(c.code, 1.0, params=params)]
+    return [_result(c.code, 0.0, params=params, hard=_is_hard(c, ctx),
+                    fix=_add_certificate(ctx, c.any_of[0]))]
+
+
+def required_shelf_life(days: int, rule: ShelfLifeRule) -> int:
+    """The shortest shelf life that leaves what the rule asks for after `days` on the way."""
+    by_share = math.ceil(days / (1 - rule.share)) if rule.share is not None else None
+    by_days = days + rule.days if rule.days is not None else None
+    options = [v for v in (by_share, by_days) if v is not None]
+    return min(options) if rule.combine == "lesser" else max(options)
+
+
+def _needed_at_arrival(shelf_life: int, rule: ShelfLifeRule) -> float:
+    options = [v for v in (rule.share * shelf_life if rule.share is not None else None,
+                           rule.days) if v is not None]
+    return min(options) if rule.combine == "lesser" else max(options)
+
+
+def shelf_life(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    p, m, par, msg = ctx.product, ctx.market, ctx.rubric.parameters, ctx.rubric.messages
+    if not perishable(p) or not _applies(c, p):
+        return []
+    warnings: list[Text] = []
+    transit, rule = m.transit_days if m else None, m.rules(p.category).min_remaining if m else None
+    name = {"market": Text(m.name("en"), m.name("id"))} if m else {"market": "-"}
+    if transit is None:  # unknown or no market: the long-haul default, as without a market
+        transit = int(par["long_haul_transit_days"])
+        if m:
+            warnings.append(msg["assumed_transit"].format(name | {"days": transit}))
+    if rule is None:
+        share = par["min_remaining_share"]
+        rule = ShelfLifeRule(share, None, "lesser", "rubric")
+        if m:
+            warnings.append(msg["assumed_share"].format(name | {"share": f"{share:.0%}"}))
+    on_the_way = transit + int(par["clearance_days"])
+    minimum = required_shelf_life(on_the_way, rule)
+    have = p.shelf_life_days
+    needed = _needed_at_arrival(have or minimum, rule)
+    params = name | {"days": "?" if have is None else have, "required_days": minimum,
+                     "transit_days": transit, "clearance_days": int(par["clearance_days"]),
+                     "share": f"{needed / (have or minimum):.0%}"}
+    ratio = 0.0 if have is None else 1.0 if have >= minimum else (have - on_the_way) / needed
+    # A blocker only where the transit is known: an assumed one costs points, with a warning.
+    hard = _is_hard(c, ctx) and m is not None and m.transit_days is not None
+    return [_result(c.code, ratio, params=params, hard=hard, warnings=tuple(warnings),
+                    fix=None if ratio >= 1 else _set(ctx, shelf_life_days=minimum))]
+
+
+def market_certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    p, m = ctx.product, ctx.market
+    if m is None or not _applies(c, p):
+        return []
+    params = _market_params(ctx, p)
+    required = m.rules(p.category).certificates
+    if required is None:
+        return [Outcome(c.code, "unknown",
+                        name=ctx.rubric.messages["requirements_unknown"].format(params))]
+    outcomes = []
+    for req in required:
+        here = params | {"certificate": certificates()[req.code]}
+        if req.applies_from is not None and ctx.today < req.applies_from:
+            upcoming = ctx.rubric.messages["rule_upcoming"].format(
+                here | {"date": req.applies_from.isoformat()})
+            outcomes.append(Outcome(f"{c.code}.{req.code}", "upcoming", warnings=(upcoming,)))
+            continue
+        met = req.code in ctx.held
+        outcomes.append(_result(f"{c.code}.{req.code}", 1.0 if met else 0.0, params=here,
+                                hard=_is_hard(c, ctx),
+                                fix=None if met else _add_certificate(ctx, req.code)))
+    return outcomes
+
+
+def nib(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    digits = "".join(ch for ch in ctx.business.nib or "" if ch.isdigit())
+    ok = len(digits) == 13 and len(digits) == len((ctx.business.nib or "").strip())
+    return [_result(c.code, 1.0 if ok else 0.0, hard=_is_hard(c, ctx),
+                    fix=None if ok else _set(None, nib="9120000000001"))]
+
+
+def npwp_check(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    ok = bool(ctx.business.npwp) and npwp.is_valid(ctx.business.npwp)
+    return [_result(c.code, 1.0 if ok else 0.0, hard=_is_hard(c, ctx),
+                    fix=None if ok else _set(None, npwp="013000666091000"))]
+
+
+def capacity(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    """The product whose capacity best covers its category's typical order."""
+    best: Outcome | None = None
+    warnings: list[Text] = []
+    for index, p in enumerate(ctx.facts.products):
+        cap = ctx.rubric.capacity[p.category]
+        params = {"product": p.name, "typical": cap.typical_order, "unit": cap.units[0],
+                  "capacity": p.monthly_capacity}
+        if cap.typical_order is None:
+            continue
+        if p.unit is not None and p.unit.strip().lower() not in cap.units:
+            warnings.append(ctx.rubric.messages["unknown_unit"].format(
+                params | {"unit": p.unit, "units": cap.units[0]}))
+            continue
+        ratio = (p.monthly_capacity or 0) / cap.typical_order
+        fix = None if ratio >= 1 else _set(index, monthly_capacity=cap.typical_order)
+        outcome = _result(c.code, ratio, params=params, fix=fix)
+        if best is None or outcome.ratio > best.ratio:
+            best = outcome
+    if best is None:
+        return [Outcome(c.code, "unknown", warnings=tuple(warnings),
+                        params={"product": "-", "typical": "?", "unit": "", "capacity": "?"})]
+    return [replace(best, warnings=tuple(warnings))]
+
+
+def experience(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    ratio = c.shares.get(ctx.business.export_experience or "", 0.0)
+    top = max(c.shares, key=lambda k: c.shares[k])
+    return [_result(c.code, ratio, fix=None if ratio >= 1 else _set(None, export_experience=top))]
+
+
+def best_product(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
+    if ctx.best_total is None:
+        return [_result(c.code, 0.0, params={"product": "-"})]
+    return [_result(c.code, ctx.best_total / 100, params={"product": ctx.best_name})]
+
+
+CHECKS: dict[str, Callable[[Criterion, Context, str], list[Outcome]]] = {
+    "flag": flag, "gtin": gtin, "label_language": label_language, "ispm15": ispm15,
+    "certificate": certificate, "shelf_life": shelf_life,
+    "market_certificate": market_certificate, "nib": nib, "npwp": npwp_check,
+    "capacity": capacity, "experience": experience, "best_product": best_product,
+}

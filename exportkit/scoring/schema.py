@@ -1,0 +1,223 @@
+"""Strict reading of the rubric and market files: one small validator for both.
+
+A check is a function (source, value, path) -> parsed value that raises a DataFileError
+naming the file and the dotted key path. Tables reject unknown keys and report missing
+ones, so a typo in a data file fails loudly instead of silently scoring with a default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from string import Formatter
+from typing import Any, NoReturn
+
+from exportkit.errors import DataFileError
+
+UNKNOWN = "unknown"   # what a data file writes where a fact is not known
+
+Check = Callable[["Source", Any, str], Any]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text a user sees, in English and Bahasa Indonesia."""
+
+    en: str
+    id: str
+
+    def format(self, params: dict[str, Any]) -> Text:
+        def pick(lang: str) -> dict[str, Any]:
+            return {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in params.items()}
+
+        return Text(self.en.format(**pick("en")), self.id.format(**pick("id")))
+
+    def to_dict(self) -> dict[str, str]:
+        return {"en": self.en, "id": self.id}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file being read; `fail` builds the one error format."""
+
+    name: str
+
+    def fail(self, path: str, message: str) -> NoReturn:
+        raise DataFileError(f"{self.name}: {path}: {message}")
+
+
+def read_toml(path: Path) -> tuple[Source, dict[str, Any], str]:
+    """Parse a TOML file; return its Source, data and content digest (sha256, 12 hex)."""
+    source = Source(path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{source.name}: not UTF-8: save the file as UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{source.name}: not valid TOML: {exc}") from exc
+    return source, data, hashlib.sha256(raw).hexdigest()[:12]
+
+
+def join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def table(required: dict[str, Check], optional: dict[str, Check] | None = None) -> Check:
+    """A table with exactly these keys; returns a dict of parsed values."""
+    optional = optional or {}
+
+    def check(src: Source, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            src.fail(path, f"expected a table, got {describe(value)}")
+        for key in value:
+            if key not in required and key not in optional:
+                src.fail(join(path, key), "unknown key")
+        for key in required:
+            if key not in value:
+                src.fail(join(path, key), "missing required key")
+        checks = required | optional
+        return {key: checks[key](src, item, join(path, key)) for key, item in value.items()}
+
+    return check
+
+
+def table_of(item: Check, keys: Check | None = None) -> Check:
+    """A table whose keys are free (or checked by `keys`) and whose values share a check."""
+
+    def check(src: Source, value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            src.fail(path, f"expected a table, got {describe(value)}")
+        if keys is not None:
+            for key in value:
+                keys(src, key, join(path, key))
+        return {key: item(src, v, join(path, key)) for key, v in value.items()}
+
+    return check
+
+
+def list_of(item: Check, *, non_empty: bool = False) -> Check:
+    def check(src: Source, value: Any, path: str) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            src.fail(path, f"expected a list, got {describe(value)}")
+        if non_empty and not value:
+            src.fail(path, "expected at least one entry")
+        return tuple(item(src, v, join(path, i)) for i, v in enumerate(value))
+
+    return check
+
+
+def string(src: Source, value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        src.fail(path, f"expected a non-empty string, got {describe(value)}")
+    return value
+
+
+def boolean(src: Source, value: Any, path: str) -> bool:
+    if not isinstance(value, bool):
+        src.fail(path, f"expected true or false, got {describe(value)}")
+    return value
+
+
+def number(low: float | None = None, high: float | None = None, *, above: bool = False,
+           integer: bool = False) -> Check:
+    """A number within [low, high] (or above low when `above`)."""
+    kind = "a whole number" if integer else "a number"
+
+    def check(src: Source, value: Any, path: str) -> float:
+        allowed = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed):
+            src.fail(path, f"expected {kind}, got {describe(value)}")
+        if low is not None and (value <= low if above else value < low):
+            src.fail(path, f"expected {kind} {'above' if above else 'at least'} {low}, "
+                           f"got {value!r}")
+        if high is not None and value > high:
+            src.fail(path, f"expected {kind} at most {high}, got {value!r}")
+        return value
+
+    return check
+
+
+def a_date(src: Source, value: Any, path: str) -> date:
+    """A TOML date (2026-11-22) or the same as a quoted string."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    src.fail(path, f"expected a date (YYYY-MM-DD), got {describe(value)}")
+
+
+def one_of(*choices: str) -> Check:
+    def check(src: Source, value: Any, path: str) -> str:
+        if value not in choices:
+            src.fail(path, f"expected one of {', '.join(choices)}, got {describe(value)}")
+        return value
+
+    return check
+
+
+def code_in(kind: str, codes: Collection[str], where: str) -> Check:
+    """A code from a vocabulary file (categories.toml, certificates.toml)."""
+
+    def check(src: Source, value: Any, path: str) -> str:
+        string(src, value, path)
+        if value not in codes:
+            src.fail(path, f"unknown {kind} {value!r} (see {where})")
+        return value
+
+    return check
+
+
+def unknown_or(known: Check) -> Check:
+    """Either the word "unknown" (parsed to None) or a known value."""
+
+    def check(src: Source, value: Any, path: str) -> Any:
+        return None if value == UNKNOWN else known(src, value, path)
+
+    return check
+
+
+def text(fields: Iterable[str] = ()) -> Check:
+    """A {en, id} table; `fields` are the placeholders the texts may use."""
+    allowed = set(fields)
+
+    def check(src: Source, value: Any, path: str) -> Text:
+        parsed = table({"en": string, "id": string})(src, value, path)
+        for lang, template in parsed.items():
+            try:
+                names = [part[1] for part in Formatter().parse(template) if part[1] is not None]
+            except ValueError as exc:
+                src.fail(join(path, lang), f"bad placeholder: {exc}")
+            for name in names:
+                if name not in allowed:
+                    src.fail(join(path, lang), f"unknown placeholder {{{name}}}"
+                             + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""))
+        return Text(parsed["en"], parsed["id"])
+
+    return check
+
+
+def sourced(fields: dict[str, Check], optional: dict[str, Check] | None = None) -> Check:
+    """A fact with the `source` it comes from and the date it was `checked`."""
+    return table(fields | {"source": string, "checked": a_date}, optional)

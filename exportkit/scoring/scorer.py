@@ -1,0 +1,208 @@
+"""Score a product, or a business with its products, against the rubric and a market.
+
+Pure: no database, no printing, no clock (`today` is a parameter). How it counts:
+- a dimension scores 100 x earned / possible over the criteria that apply and whose facts
+  are known; a dimension with nothing to score drops out and the weights renormalise over
+  the dimensions present, so nothing earns free points;
+- a criterion whose market fact is unknown is left out of the denominator and reported as
+  a warning ("unknown: check with the desk");
+- a missing hard criterion is a blocker: the level is capped at the rubric's
+  `blocked_cap`, the total is left as it is;
+- an action's gain is the change in the TOTAL when that single gap is fixed and the
+  facts are scored again, so it accounts for renormalisation.
+A business is scored on its company dimensions plus its best product (highest total;
+ties go to the unblocked one, then to the first listed); that product's blockers block
+the business, its warnings and actions are the business's too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from exportkit.scoring.assessment import (
+    Action,
+    Assessment,
+    CriterionResult,
+    DimensionResult,
+    Message,
+    Origin,
+)
+from exportkit.scoring.checks import CHECKS, Context, Facts, Fix
+from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
+from exportkit.scoring.markets import Market
+from exportkit.scoring.rubric import Rubric
+from exportkit.scoring.schema import Text
+from exportkit.scoring.vocabulary import certificates
+
+
+@dataclass(frozen=True)
+class _Gap:
+    code: str
+    text: Text
+    fix: Fix | None
+    hard: bool
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One scoring pass, before actions are priced."""
+
+    raw_total: float
+    dimensions: tuple[DimensionResult, ...]
+    blockers: tuple[Message, ...]
+    warnings: tuple[Message, ...]
+    gaps: tuple[_Gap, ...]
+
+
+def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date
+          ) -> tuple[frozenset[str], list[Message]]:
+    """Codes of the certificates still valid today, and warnings on expired or expiring ones."""
+    held, warnings = set(), []
+    window = rubric.parameters["expiry_warning_days"]
+    for cert in certs:
+        name = certificates().get(cert.kind, Text(cert.kind, cert.kind))
+        params = {"certificate": name, "date": cert.expires_on and cert.expires_on.isoformat()}
+        code = f"certificates.{cert.kind}"
+        if cert.expires_on is not None and cert.expires_on < today:
+            warnings.append(Message(code, rubric.messages["certificate_expired"].format(params)))
+            continue
+        held.add(cert.kind)
+        if cert.expires_on is not None and (cert.expires_on - today).days <= window:
+            params["days"] = (cert.expires_on - today).days
+            warnings.append(Message(code, rubric.messages["certificate_expiring"].format(params)))
+    return frozenset(held), warnings
+
+
+def _evaluate(ctx: Context, scope: str, warnings: list[Message]) -> _Run:
+    rubric = ctx.rubric
+    dims: list[tuple[float, DimensionResult]] = []
+    blockers: list[Message] = []
+    gaps: list[_Gap] = []
+    for dim in rubric.dimensions_for(scope):
+        results: list[CriterionResult] = []
+        for crit in dim.criteria:
+            for out in CHECKS[crit.check](crit, ctx, scope):
+                code = f"{dim.code}.{out.key}"
+                warnings.extend(Message(code, w) for w in out.warnings)
+                if out.status == "upcoming":      # a dated rule not yet in force
+                    continue
+                name = out.name or crit.name.format(out.params)
+                if out.status == "unknown":
+                    warnings.append(Message(code, rubric.messages["unknown_fact"]
+                                            .format({"criterion": name})))
+                    results.append(CriterionResult(code, name, "unknown", 0.0, 0.0, out.hard))
+                    continue
+                earned = crit.points * out.ratio
+                results.append(CriterionResult(code, name, out.status, round(earned, 2),
+                                               crit.points, out.hard))
+                if out.status != "met":
+                    if out.hard and crit.blocker is not None:
+                        blockers.append(Message(code, crit.blocker.format(out.params)))
+                    gaps.append(_Gap(code, crit.action.format(out.params), out.fix, out.hard))
+        possible = sum(r.possible for r in results)
+        if possible > 0:
+            score = 100 * sum(r.earned for r in results) / possible
+            dims.append((score, DimensionResult(dim.code, dim.name, dim.weight, 0.0,
+                                                round(score, 1), tuple(results))))
+    weights = sum(d.weight for _, d in dims)
+    total = sum(score * d.weight for score, d in dims) / weights if weights else 0.0
+    shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
+                                   d.criteria) for _, d in dims)
+    return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), tuple(gaps))
+
+
+def _unique(messages: list[Message]) -> list[Message]:
+    return list(dict.fromkeys(messages))
+
+
+def _product_run(facts: Facts, index: int, rubric: Rubric, market: Market | None,
+                 today: date) -> _Run:
+    product = facts.products[index]
+    held, warnings = _held(facts.business.certificates + product.certificates, rubric, today)
+    ctx = Context(rubric, facts, index, market, today, held)
+    return _evaluate(ctx, "product", warnings)
+
+
+def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date
+                  ) -> tuple[_Run, int | None]:
+    runs = [_product_run(facts, i, rubric, market, today) for i in range(len(facts.products))]
+    best = min(range(len(runs)), key=lambda i: (-runs[i].raw_total, bool(runs[i].blockers), i),
+               default=None)
+    held, warnings = _held(facts.business.certificates, rubric, today)
+    ctx = Context(rubric, facts, best, market, today, held,
+                  best_total=None if best is None else runs[best].raw_total,
+                  best_name=None if best is None else facts.products[best].name)
+    own = _evaluate(ctx, "business", warnings)
+    if best is None:
+        return own, None
+    top = runs[best]
+    return _Run(own.raw_total, own.dimensions, own.blockers + top.blockers,
+                tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps), best
+
+
+def _actions(run: _Run, facts: Facts, rescore: Callable[[Facts], float]) -> tuple[Action, ...]:
+    actions = []
+    for gap in run.gaps:
+        gain = None if gap.fix is None else round(rescore(gap.fix(facts)) - run.raw_total, 1)
+        actions.append(Action(gap.code, gap.text, gain, gap.hard))
+    return tuple(sorted(actions, key=lambda a: (not a.unblocks, -(a.gain or 0.0), a.code)))
+
+
+def _notes(rubric: Rubric, product: ProductFacts, market: Market | None, today: date
+           ) -> tuple[Text, ...]:
+    notes = [n.text for n in rubric.notes if product.category in n.categories]
+    if market is not None:
+        rules = market.rules(product.category)
+        notes += [req.note for req in rules.certificates or () if req.note is not None]
+        notes += list(rules.notes)
+    return tuple(dict.fromkeys(notes))
+
+
+def _assessment(subject: str, name: str, category: str | None, run: _Run,
+                actions: tuple[Action, ...], rubric: Rubric, market: Market | None,
+                today: date, notes: tuple[Text, ...], best: Assessment | None = None
+                ) -> Assessment:
+    total = round(min(max(run.raw_total, 0.0), 100.0), 1)
+    level = rubric.level(total, bool(run.blockers))
+    origin = None
+    if market is not None and market.origin is not None:
+        origin = tuple(Origin(o.agreement, o.form, o.preferential, o.text)
+                       for o in market.origin)
+    return Assessment(
+        subject=subject, name=name, category=category,
+        market=market.code if market else None, market_via=market.via if market else None,
+        today=today, total=total, level=level.code, level_name=level.name,
+        blocked=bool(run.blockers), blockers=run.blockers, warnings=run.warnings,
+        actions=actions, dimensions=run.dimensions,
+        origin=origin if market else (), notes=notes,
+        rubric_version=rubric.version, rubric_digest=rubric.digest,
+        markets_version=market.version if market else None,
+        markets_digest=market.digest if market else None, best_product=best,
+    )
+
+
+def score_product(product: ProductFacts, business: BusinessFacts, rubric: Rubric,
+                  market: Market | None, today: date) -> Assessment:
+    """Product readiness: packaging, standards, shelf life and, with a market, its rules."""
+    facts = Facts(business, (product,))
+    run = _product_run(facts, 0, rubric, market, today)
+    actions = _actions(run, facts,
+                       lambda f: _product_run(f, 0, rubric, market, today).raw_total)
+    return _assessment("product", product.name, product.category, run, actions, rubric,
+                       market, today, _notes(rubric, product, market, today))
+
+
+def score_business(business: BusinessFacts, products: Sequence[ProductFacts], rubric: Rubric,
+                   market: Market | None, today: date) -> Assessment:
+    """Company readiness plus its best product (see the module docstring)."""
+    facts = Facts(business, tuple(products))
+    run, best = _business_run(facts, rubric, market, today)
+    actions = _actions(run, facts,
+                       lambda f: _business_run(f, rubric, market, today)[0].raw_total)
+    top = None if best is None else score_product(products[best], business, rubric, market,
+                                                  today)
+    notes = () if best is None else top.notes
+    return _assessment("business", business.name, None, run, actions, rubric, market, today,
+                       notes, top)

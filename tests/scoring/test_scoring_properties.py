@@ -1,0 +1,151 @@
+"""Properties of the scorer: bounded, monotone, deterministic, renormalised."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from exportkit.scoring.assessment import Assessment
+from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
+from exportkit.scoring.markets import load_markets
+from exportkit.scoring.rubric import load_rubric
+from exportkit.scoring.scorer import score_business, score_product
+from exportkit.scoring.vocabulary import categories, certificates
+
+RUBRIC, MARKETS = load_rubric(), load_markets()
+CATEGORIES = sorted(categories())
+CERTS = sorted(certificates())
+PACKAGING_FLAGS = ["export_carton", "transit_protection", "food_grade", "label_complete",
+                   "wood_packaging", "ispm15_marked"]
+maybe = st.sampled_from([None, False, True])
+days = st.dates(date(2025, 6, 1), date(2028, 6, 1))
+
+
+@st.composite
+def certificate(draw) -> CertificateFact:
+    expiry = draw(st.none() | st.dates(date(2025, 1, 1), date(2029, 1, 1)))
+    return CertificateFact(draw(st.sampled_from(CERTS)), expires_on=expiry)
+
+
+products = st.builds(
+    ProductFacts, name=st.just("p"), category=st.sampled_from(CATEGORIES),
+    wood_based=maybe, perishable=maybe, shelf_life_days=st.none() | st.integers(1, 2000),
+    export_carton=maybe, transit_protection=maybe, food_grade=maybe, label_complete=maybe,
+    label_languages=st.lists(st.sampled_from(["id", "en", "zh", "ar", "es", "ru"]),
+                             unique=True, max_size=4).map(tuple),
+    gtin=st.sampled_from([None, "", "8992000000014", "8992000000015"]),
+    wood_packaging=maybe, ispm15_marked=maybe,
+    monthly_capacity=st.none() | st.floats(0, 1e5), unit=st.sampled_from([None, "pcs", "kg"]),
+    certificates=st.lists(certificate(), max_size=4).map(tuple))
+businesses = st.builds(
+    BusinessFacts, name=st.just("b"), nib=st.sampled_from([None, "123", "9120001234567"]),
+    npwp=st.sampled_from([None, "013000666091000", "1"]),
+    export_experience=st.sampled_from([None, "none", "indirect", "direct"]),
+    has_product_photos=maybe, has_english_description=maybe, has_usd_price_list=maybe,
+    has_contact=st.booleans(), certificates=st.lists(certificate(), max_size=3).map(tuple))
+markets = st.sampled_from([None, *MARKETS.codes()]).map(lambda c: c and MARKETS.get(c))
+common = settings(max_examples=150, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+
+
+def scores(a: Assessment) -> dict[str, float]:
+    return {"total": a.total} | {d.code: d.score for d in a.dimensions}
+
+
+def assert_not_lower(before: Assessment, after: Assessment) -> None:
+    low, high = scores(before), scores(after)
+    assert low.keys() == high.keys()
+    for key, value in low.items():
+        assert high[key] >= value, (key, value, high[key])
+
+
+@common
+@given(products, businesses, markets, days)
+def test_scores_are_bounded(product, business, market, today):
+    a = score_product(product, business, RUBRIC, market, today)
+    assert 0 <= a.total <= 100
+    assert all(0 <= d.score <= 100 for d in a.dimensions)
+    if a.dimensions:
+        assert abs(sum(d.share for d in a.dimensions) - 1) < 1e-9
+    b = score_business(business, [product], RUBRIC, market, today)
+    assert 0 <= b.total <= 100 and all(0 <= d.score <= 100 for d in b.dimensions)
+
+
+@common
+@given(products, businesses, markets, days, st.sampled_from(CERTS), st.booleans(),
+       st.none() | st.integers(0, 2000))
+def test_a_valid_certificate_never_lowers_a_score(product, business, market, today, code,
+                                                  on_business, valid_for):
+    expiry = None if valid_for is None else today + timedelta(valid_for)
+    cert = CertificateFact(code, expires_on=expiry)
+    before = score_product(product, business, RUBRIC, market, today)
+    if on_business:
+        business2 = replace(business, certificates=business.certificates + (cert,))
+        product2 = product
+    else:
+        business2 = business
+        product2 = replace(product, certificates=product.certificates + (cert,))
+    assert_not_lower(before, score_product(product2, business2, RUBRIC, market, today))
+    assert_not_lower(score_business(business, [product], RUBRIC, market, today),
+                     score_business(business2, [product2], RUBRIC, market, today))
+
+
+@common
+@given(products, businesses, markets, days, st.sampled_from(PACKAGING_FLAGS))
+def test_better_packaging_never_lowers_a_score(product, business, market, today, flag):
+    before = score_product(product, business, RUBRIC, market, today)
+    better = replace(product, **{flag: True})
+    assert_not_lower(before, score_product(better, business, RUBRIC, market, today))
+
+
+@common
+@given(products, businesses, markets, days, st.sampled_from(["zh", "ar", "en", "es", "ru"]))
+def test_more_label_languages_or_a_valid_gtin_never_lower_a_score(product, business, market,
+                                                                   today, lang):
+    before = score_product(product, business, RUBRIC, market, today)
+    more = replace(product, label_languages=(*product.label_languages, lang))
+    assert_not_lower(before, score_product(more, business, RUBRIC, market, today))
+    coded = replace(product, gtin="8992000000014")
+    assert_not_lower(before, score_product(coded, business, RUBRIC, market, today))
+
+
+@common
+@given(products, businesses, markets, days, st.integers(1, 1000))
+def test_a_longer_shelf_life_never_lowers_a_score(product, business, market, today, extra):
+    before = score_product(product, business, RUBRIC, market, today)
+    longer = replace(product, shelf_life_days=(product.shelf_life_days or 0) + extra)
+    assert_not_lower(before, score_product(longer, business, RUBRIC, market, today))
+
+
+@common
+@given(products, businesses, markets, days)
+def test_scoring_is_deterministic(product, business, market, today):
+    first = score_product(product, business, RUBRIC, market, today).to_dict()
+    again = score_product(product, business, RUBRIC, market, today).to_dict()
+    assert first == again
+    assert (score_business(business, [product, product], RUBRIC, market, today).to_dict()
+            == score_business(business, [product, product], RUBRIC, market, today).to_dict())
+
+
+@common
+@given(products, businesses, markets, days)
+def test_non_perishables_drop_shelf_life_and_renormalise(product, business, market, today):
+    a = score_product(replace(product, perishable=False), business, RUBRIC, market, today)
+    assert a.dimension("shelf_life") is None
+    present = sum(d.weight for d in a.dimensions)
+    for d in a.dimensions:
+        assert abs(d.share - d.weight / present) < 1e-12
+    expected = sum(d.share * d.score for d in a.dimensions)
+    assert abs(a.total - expected) <= 0.1       # dimension scores are shown rounded
+
+
+def test_perishable_default_comes_from_the_category():
+    chips = ProductFacts(name="krupuk", category="processed_food", shelf_life_days=400)
+    today = date(2026, 11, 22)
+    owner = BusinessFacts("b")
+    assert score_product(chips, owner, RUBRIC, None, today).dimension("shelf_life") is not None
+    plant = ProductFacts(name="anthurium", category="live_plant", perishable=False)
+    assert score_product(plant, owner, RUBRIC, None, today).dimension("shelf_life") is None
