@@ -86,7 +86,9 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         first = group[0]
         assessment = score_business(first.business, [r.product for r in group], rubric,
                                     market, today)
-        snapshots.append(Snapshot(first.business_id, None, market_code, assessment.to_dict()))
+        best = group[_best_index(group, assessment)].product_id
+        snapshots.append(Snapshot(first.business_id, None, market_code, assessment.to_dict(),
+                                  best_product_id=best))
         note(Scored(None, first.business_id, first.business.name, assessment))
         group.clear()
 
@@ -114,6 +116,14 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if save:
             store(connection, snapshots)
     return run
+
+
+def _best_index(group: list[ProductRow], assessment) -> int:
+    """Which of the business's products the scorer took as its best (by name, in order)."""
+    best = assessment.best_product
+    if best is None:
+        return 0
+    return next((i for i, r in enumerate(group) if r.product.name == best.name), 0)
 
 
 def selection_size(database, selection: Selection) -> int:

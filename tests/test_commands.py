@@ -129,7 +129,11 @@ def test_demo_builds_a_registry_from_the_samples(tmp_path):
     demo_db = tmp_path / "demo.db"
     result = ok("demo", "--samples", SAMPLES, "--db", demo_db)
     assert re.search(r"^business\s+50\s+0\s+0\s+0$", result.stdout, re.MULTILINE)
-    assert count(open_registry(str(demo_db)), "product") == 112
+    assert "Scored 112 products and 50 businesses" in result.stdout
+    assert "Shortlist: top 10 businesses" in result.stdout
+    database = open_registry(str(demo_db))
+    assert count(database, "product") == 112
+    assert count(database, "assessment") == 162
 
 
 def test_version():

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from exportkit import __version__
-from exportkit.cli import add, db, rates
+from exportkit.cli import add, db, rates, report
 from exportkit.cli.demo import demo
 from exportkit.cli.enroll import enroll
 from exportkit.cli.listing import list_command
@@ -55,6 +55,7 @@ app.command("demo")(demo)
 app.add_typer(add.app, name="add")
 app.add_typer(db.app, name="db")
 app.add_typer(rates.app, name="rates")
+app.add_typer(report.app, name="report")
 app.add_typer(rubric_app, name="rubric")
 app.add_typer(markets_app, name="markets")
 

@@ -35,6 +35,8 @@ def handle_errors(command: Callable) -> Callable:
 
         try:
             return command(*args, **kwargs)
+        except typer.Exit:
+            raise
         except InputRejected as exc:
             for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
                 errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)

@@ -21,20 +21,21 @@ def demo(
         "--db", help="Registry to build (default: a fresh demo registry in your data "
                      "folder, not your working one).")] = None,
 ) -> None:
-    """Build a registry from the sample files, then list what it holds.
+    """Build a registry from the sample files, score every product, print the shortlist.
 
     Example: exportkit demo --samples samples/
     """
     from datetime import date
 
-    from exportkit.cli.common import print_table
+    from exportkit.assess import assess, load_rules
+    from exportkit.cli.common import emit
     from exportkit.cli.enroll import show_report
     from exportkit.errors import UsageError
     from exportkit.ingest.enroll import EnrollOptions, enroll_files
     from exportkit.registry import open_registry
     from exportkit.registry.engine import default_location
-    from exportkit.registry.queries import ListFilters, list_rows
-    from exportkit.reports.formats import Table
+    from exportkit.registry.facts import Selection
+    from exportkit.reports.shortlist import ShortlistQuery, shortlist_report
 
     if not samples.is_dir():
         raise UsageError(_("no sample folder at {path}: run the demo from the exportkit "
@@ -50,7 +51,11 @@ def demo(
     database = open_registry(db)
     report = enroll_files(database, files, EnrollOptions(today=date.today()))
     show_report(report, database.location, as_json=False)
-    names, rows = list_rows(database, "businesses", ListFilters(), sort="regency", limit=15)
-    print_table(Table(_("Businesses (first 15 by regency)"), [_(n) for n in names], rows))
-    console.print(_("Explore it: exportkit list products --db {db}").format(db=db),
-                  markup=False)
+    rubric, _market = load_rules(None, None)
+    run = assess(database, Selection(), rubric, None, date.today())
+    levels = ", ".join(f"{level}: {n}" for level, n in sorted(run.levels.items()))
+    console.print(_("Scored {n} products and {b} businesses ({levels}; blocked: {blocked})")
+                  .format(n=run.products, b=run.businesses, levels=levels,
+                          blocked=run.blocked), markup=False)
+    emit(shortlist_report(database, ShortlistQuery(top=10)), "table", None)
+    console.print(_("Next: exportkit report gaps --db {db}").format(db=db), markup=False)

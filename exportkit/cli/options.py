@@ -28,3 +28,18 @@ class TextFormat(StrEnum):
 Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+class ReportFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+    md = "md"
+    html = "html"
+
+
+ReportFormatOption = Annotated[ReportFormat, typer.Option(
+    "--format", "-f", help="table on the terminal, or a file format.")]
+Market = Annotated[str | None, typer.Option(
+    "--market", "-m", help="Destination: ISO code or name (AE, Tiongkok, Korea Selatan).")]

@@ -17,6 +17,7 @@ COUNTED = {
     "exchange_rates": models.ExchangeRate,
     "cohorts": models.Cohort,
     "assessments": models.Assessment,
+    "assessment_gaps": models.AssessmentGap,
 }
 
 

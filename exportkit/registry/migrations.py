@@ -28,7 +28,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "registry tables", _create(models.Business, models.Product, models.Certification,
                                    models.ExportRecord, models.ExchangeRate, models.Cohort,
                                    models.CohortMember)),
-    (2, "assessment history", _create(models.Assessment)),
+    (2, "assessment history", _create(models.Assessment, models.AssessmentGap)),
 ]
 LATEST = MIGRATIONS[-1][0]
 

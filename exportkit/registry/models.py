@@ -163,7 +163,9 @@ class Assessment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="business.id")
-    product_id: int | None = Field(default=None, foreign_key="product.id")
+    product_id: int | None = Field(default=None, foreign_key="product.id")  # None: business
+    best_product_id: int | None = Field(default=None, foreign_key="product.id")
+    category: str | None = None  # the product's, or the best product's for a business
     market: str | None = None
     rubric_version: str
     rubric_digest: str
@@ -172,6 +174,21 @@ class Assessment(SQLModel, table=True):
     blocked: bool
     detail: str = Field(sa_column=Column(Text, nullable=False))  # the full result as JSON
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class AssessmentGap(SQLModel, table=True):
+    """One blocker or action of an assessment, so reports can count gaps in SQL."""
+
+    __tablename__ = "assessment_gap"
+
+    id: int | None = Field(default=None, primary_key=True)
+    assessment_id: int = Field(foreign_key="assessment.id", index=True)
+    kind: str  # "blocker" or "action"
+    code: str = Field(index=True)
+    position: int  # 1 for the first action
+    gain: float | None = None
+    text_en: str = Field(sa_column=Column(Text, nullable=False))
+    text_id: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class SchemaMigration(SQLModel, table=True):

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from exportkit.errors import ExportkitError, UsageError
+from exportkit.i18n import _, current_language
 from exportkit.registry.models import Business, ExchangeRate, ExportRecord
-from exportkit.reports.formats import Table
+from exportkit.reports.formats import Chart, Report, Table
 
 E = ExportRecord.__table__
 B = Business.__table__
@@ -98,25 +99,32 @@ def growth(current: float | None, previous: float | None) -> float | None:
     return current / previous - 1
 
 
-def exports_table(database, query: ExportQuery, title: str) -> Table:
+def exports_report(database, query: ExportQuery) -> Report:
     years, totals = export_totals(database, query)
     money = f"money:{query.currency}"
+    title = _("Export value by {by} ({currency})").format(by=_(query.by),
+                                                         currency=query.currency)
     if query.by == "year":
         per_year = {int(k): v[int(k)] for k, v in totals.items()}
         rows = [(year, per_year[year], growth(per_year[year], per_year.get(year - 1)))
                 for year in years]
-        return Table(title, ["year", f"value ({query.currency})", "growth"], rows,
-                     keys=["year", "value", "growth"],
-                     formats={"value": money, "growth": "percent"})
-    last, previous = (years[-1], years[-2]) if len(years) > 1 else (years[-1:] or [None]) * 2
+        keys = ["year", "value", "growth"]
+        table = Table(title, [_(k) for k in keys], rows, keys,
+                      formats={"value": money, "growth": "percent"})
+        chart = Chart(title, [str(r[0]) for r in rows], [r[1] for r in rows], kind=money)
+        return Report(title, [table], [chart] if rows else [], current_language(),
+                      [_("Growth is against the previous calendar year.")])
+    last, previous = (years[-1], years[-2]) if len(years) > 1 else (None, None)
     rows = []
     for label, per_year in totals.items():
         values = [per_year.get(y) for y in years]
-        change = growth(per_year.get(last), per_year.get(previous)) if len(years) > 1 else None
+        change = growth(per_year.get(last), per_year.get(previous)) if last else None
         rows.append((label, *values, sum(v for v in values if v), change))
     rows.sort(key=lambda r: -r[-2])
     keys = [query.by, *(str(y) for y in years), "total", "growth"]
     formats = {str(y): money for y in years} | {"total": money, "growth": "percent"}
-    columns = [query.by, *(str(y) for y in years), f"total ({query.currency})",
-               f"growth {previous}-{last}" if len(years) > 1 else "growth"]
-    return Table(title, columns, rows, keys=keys, formats=formats)
+    growth_label = _("growth {a}-{b}").format(a=previous, b=last) if last else _("growth")
+    columns = [_(query.by), *(str(y) for y in years), _("total"), growth_label]
+    table = Table(title, columns, rows, keys, formats)
+    chart = Chart(title, [r[0] for r in rows[:15]], [r[-2] for r in rows[:15]], kind=money)
+    return Report(title, [table], [chart] if rows else [], current_language())

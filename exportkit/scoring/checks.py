@@ -265,14 +265,19 @@ def npwp_check(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
                     fix=None if ok else _set(None, npwp="013000666091000"))]
 
 
+def _amount(value: float | None) -> str:
+    """1200.0 -> "1200", 1.5 -> "1.5": amounts in messages read like people write them."""
+    return "?" if value is None else f"{value:g}"
+
+
 def capacity(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     """The product whose capacity best covers its category's typical order."""
     best: Outcome | None = None
     warnings: list[Text] = []
     for index, p in enumerate(ctx.facts.products):
         cap = ctx.rubric.capacity[p.category]
-        params = {"product": p.name, "typical": cap.typical_order, "unit": cap.units[0],
-                  "capacity": p.monthly_capacity}
+        params = {"product": p.name, "typical": _amount(cap.typical_order),
+                  "unit": cap.units[0], "capacity": _amount(p.monthly_capacity)}
         if cap.typical_order is None:
             continue
         if p.unit is not None and p.unit.strip().lower() not in cap.units:

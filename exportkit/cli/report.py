@@ -1,0 +1,224 @@
+"""`exportkit report`: shortlists, gaps, markets, export values, progress, catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from exportkit.cli.common import emit, errors, handle_errors
+from exportkit.cli.options import Db, Market, Output, ReportFormat, ReportFormatOption
+from exportkit.i18n import _
+
+app = typer.Typer(help=_("Reports for programme committees, trade missions and the regent."),
+                  no_args_is_help=True)
+
+Regency = Annotated[str | None, typer.Option(help="Only businesses in this regency.")]
+
+
+def _market_code(market: str | None) -> str | None:
+    if market is None:
+        return None
+    from exportkit.assess import load_rules
+
+    return load_rules(None, market)[1].code
+
+
+def _category(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from exportkit.errors import UsageError
+    from exportkit.ingest.spec import categories, category_index
+    from exportkit.text import compact
+
+    code = category_index().get(compact(text))
+    if code is None:
+        raise UsageError(_("unknown category {value!r}; categories: {known}").format(
+            value=text, known=", ".join(categories())))
+    return code
+
+
+@app.command("shortlist")
+@handle_errors
+def shortlist(
+    top: Annotated[int, typer.Option(help="How many businesses.")] = 25,
+    market: Market = None,
+    regency: Regency = None,
+    category: Annotated[str | None, typer.Option(help="Best product in this category.")
+                        ] = None,
+    max_per_category: Annotated[int | None, typer.Option(
+        help="At most this many businesses whose best product is in one category.")] = None,
+    include_blocked: Annotated[bool, typer.Option("--include-blocked",
+                                                  help="Keep blocked businesses.")] = False,
+    save_cohort: Annotated[str | None, typer.Option(
+        help="Save the selection as a cohort with this name.")] = None,
+    db: Db = None, fmt: ReportFormatOption = ReportFormat.table, output: Output = None,
+) -> None:
+    """Rank the most export-ready businesses for a programme.
+
+    Example: exportkit report shortlist --top 25 --market AE --max-per-category 5
+    """
+    from exportkit.registry import open_registry
+    from exportkit.reports.shortlist import ShortlistQuery, shortlist_report, shortlist_rows
+
+    if top < 1:
+        from exportkit.errors import UsageError
+
+        raise UsageError(_("--top must be at least 1"))
+    query = ShortlistQuery(top=top, market=_market_code(market), regency=regency,
+                           category=_category(category), max_per_category=max_per_category,
+                           include_blocked=include_blocked)
+    database = open_registry(db)
+    report = shortlist_report(database, query)
+    emit(report, fmt.value, output)
+    if save_cohort:
+        from exportkit.registry.cohorts import save_cohort as save
+
+        with database.reader() as connection:
+            ids = [r.business_id for r in shortlist_rows(connection, query)]
+        save(database, save_cohort, ids)
+        errors.print(_("cohort {name!r} saved with {n} business(es)").format(
+            name=save_cohort, n=len(ids)), markup=False)
+
+
+@app.command("gaps")
+@handle_errors
+def gaps(market: Market = None, regency: Regency = None,
+         limit: Annotated[int | None, typer.Option(help="At most this many detail rows.")
+                          ] = None,
+         db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
+         output: Output = None) -> None:
+    """What blocks each business, its first actions, and the most common gaps overall.
+
+    Example: exportkit report gaps --market MY --format xlsx -o gaps.xlsx
+    """
+    from exportkit.registry import open_registry
+    from exportkit.reports.gaps import gaps_report
+
+    emit(gaps_report(open_registry(db), _market_code(market), regency, limit), fmt.value,
+         output)
+
+
+@app.command("markets")
+@handle_errors
+def markets(product: Annotated[int | None, typer.Option(help="Score this product id.")
+                               ] = None,
+            category: Annotated[str | None, typer.Option(help="Or: rules for a category.")
+                                ] = None,
+            rubric: Annotated[Path | None, typer.Option(help="Your own rubric file.")] = None,
+            db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
+            output: Output = None) -> None:
+    """Destinations ranked by fit for a product (or what they ask of a category).
+
+    Example: exportkit report markets --product 72
+    """
+    from datetime import date
+
+    from exportkit.errors import UsageError
+    from exportkit.reports.market_fit import category_markets_report, product_markets_report
+    from exportkit.scoring.markets import load_markets
+
+    if (product is None) == (category is None):
+        raise UsageError(_("give either --product ID or --category C"))
+    if product is not None:
+        from exportkit.registry import open_registry
+        from exportkit.scoring.rubric import load_rubric
+
+        report = product_markets_report(open_registry(db), product, load_rubric(rubric),
+                                        load_markets(), date.today())
+    else:
+        report = category_markets_report(_category(category), load_markets())
+    emit(report, fmt.value, output)
+
+
+@app.command("exports")
+@handle_errors
+def exports(
+    by: Annotated[str, typer.Option(
+        help="year, commodity, destination, regency, business or category.")] = "year",
+    currency: Annotated[str, typer.Option(help="IDR or USD (converted with the rates).")
+                        ] = "IDR",
+    years: Annotated[str | None, typer.Option(help="Only these years: 2024,2025.")] = None,
+    regency: Annotated[str | None, typer.Option(help="Only this regency.")] = None,
+    province: Annotated[str | None, typer.Option(help="Only this province.")] = None,
+    destination: Annotated[str | None, typer.Option(help="Only this destination.")] = None,
+    db: Db = None, fmt: ReportFormatOption = ReportFormat.table, output: Output = None,
+) -> None:
+    """Export values with growth on the previous year, converted with the rates table.
+
+    Example: exportkit report exports --by commodity --regency Blitar --years 2024,2025
+    """
+    from exportkit.errors import UsageError
+    from exportkit.ingest.values import ValueProblem, parse_country, parse_currency
+    from exportkit.registry import open_registry
+    from exportkit.reports.exports import ExportQuery, exports_report
+
+    try:
+        chosen_years = tuple(int(y) for y in years.split(",")) if years else ()
+        target = parse_currency(currency)
+        where = parse_country(destination) if destination else None
+    except (ValueError, ValueProblem) as exc:
+        raise UsageError(f"{exc}") from exc
+    query = ExportQuery(by=by, currency=target, years=chosen_years, regency=regency,
+                        province=province, destination=where)
+    emit(exports_report(open_registry(db), query), fmt.value, output)
+
+
+@app.command("progress")
+@handle_errors
+def progress(cohort: Annotated[str, typer.Option(help="The cohort's name.")],
+             market: Market = None, db: Db = None,
+             fmt: ReportFormatOption = ReportFormat.table, output: Output = None) -> None:
+    """Readiness of a cohort at the start against its latest assessment.
+
+    Example: exportkit report progress --cohort "Coaching Clinic 2026"
+    """
+    from exportkit.registry import open_registry
+    from exportkit.reports.progress import progress_report
+
+    emit(progress_report(open_registry(db), cohort, _market_code(market)), fmt.value, output)
+
+
+@app.command("catalog")
+@handle_errors
+def catalog(market: Market = None, regency: Regency = None,
+            include_contacts: Annotated[bool, typer.Option(
+                "--include-contacts", help="Add contact persons, phones and e-mails.")
+            ] = False,
+            rubric: Annotated[Path | None, typer.Option(help="Your own rubric file.")] = None,
+            db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
+            output: Output = None) -> None:
+    """The export-ready products with HS code, capacity, price and certificates.
+
+    Example: exportkit report catalog --market CN --format html -o katalog.html
+    """
+    from datetime import date
+
+    from exportkit.registry import open_registry
+    from exportkit.reports.catalog import catalog_report
+    from exportkit.scoring.rubric import load_rubric
+
+    ready = load_rubric(rubric).levels[0].code
+    emit(catalog_report(open_registry(db), _market_code(market), ready, date.today(),
+                        include_contacts, regency), fmt.value, output)
+
+
+@app.command("overview")
+@handle_errors
+def overview(top: Annotated[int, typer.Option(help="Businesses on the shortlist.")] = 25,
+             market: Market = None, regency: Regency = None,
+             currency: Annotated[str, typer.Option(help="IDR or USD.")] = "IDR",
+             db: Db = None, fmt: ReportFormatOption = ReportFormat.html,
+             output: Output = None) -> None:
+    """Shortlist with score bars, the most common gaps, export values by year and commodity.
+
+    Example: exportkit report overview --format html -o overview.html
+    """
+    from exportkit.registry import open_registry
+    from exportkit.reports.overview import overview_report
+
+    if fmt is ReportFormat.html and output is None:
+        output = Path("exportkit-overview.html")
+    emit(overview_report(open_registry(db), _market_code(market), top, currency.upper(),
+                         regency), fmt.value, output)

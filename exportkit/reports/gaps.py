@@ -1,0 +1,62 @@
+"""Gaps: what blocks each business, its first actions, and the most common gaps overall.
+
+The counts are SQL aggregates over the blockers and actions stored with the newest business
+assessments ("42 businesses lack halal certification"), so an office can plan training.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from exportkit.i18n import _, current_language
+from exportkit.registry.models import Assessment, AssessmentGap, Business
+from exportkit.reports.formats import Chart, Report, Table
+from exportkit.reports.latest import latest, require_scores
+
+A = Assessment.__table__
+G = AssessmentGap.__table__
+B = Business.__table__
+
+FIRST_ACTIONS = 3
+
+
+def gaps_report(database, market: str | None, regency: str | None,
+                limit: int | None = None) -> Report:
+    lang = current_language()
+    kinds = {"blocker": _("blocker"), "action": _("action")}
+    ids = latest(market)
+    text = G.c.text_id if lang == "id" else G.c.text_en
+    scope = A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
+    where = []
+    if regency:
+        where.append(func.lower(B.c.regency).contains(regency.casefold(), autoescape=True))
+    with database.reader() as connection:
+        require_scores(connection, market)
+        common = connection.execute(
+            select(G.c.kind, G.c.code, func.min(text).label("text"),
+                   func.count(func.distinct(A.c.business_id)).label("businesses"))
+            .select_from(scope.join(G, G.c.assessment_id == A.c.id))
+            .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
+            .group_by(G.c.kind, G.c.code)
+            .order_by(func.count(func.distinct(A.c.business_id)).desc(), G.c.code)).all()
+        per_business = connection.execute(
+            select(B.c.name, B.c.regency, A.c.total, G.c.kind, G.c.position, text.label("text"),
+                   G.c.gain)
+            .select_from(scope.join(G, G.c.assessment_id == A.c.id))
+            .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
+            .order_by(A.c.total, B.c.name, G.c.kind.desc(), G.c.position)
+            .limit(limit)).all()
+    summary_rows = [(r.businesses, kinds[r.kind], r.text) for r in common]
+    summary_keys = ["businesses", "kind", "gap"]
+    summary = Table(_("Most common gaps (businesses affected)"), [_(k) for k in summary_keys],
+                    summary_rows, summary_keys, {"businesses": "int"})
+    detail_rows = [(r.name, r.regency, r.total, kinds[r.kind], r.text, r.gain)
+                   for r in per_business]
+    detail_keys = ["business", "regency", "total", "kind", "gap", "gain"]
+    detail = Table(_("Blockers and first actions per business"), [_(k) for k in detail_keys],
+                   detail_rows, detail_keys, {"total": "number", "gain": "number"})
+    top = common[:15]
+    chart = Chart(_("Businesses affected by each gap"), [r.text for r in top],
+                  [r.businesses for r in top], kind="int")
+    where = f" ({market})" if market else ""
+    return Report(_("Gaps") + where, [summary, detail], [chart] if top else [], lang)

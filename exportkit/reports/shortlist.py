@@ -1,0 +1,90 @@
+"""The shortlist: the most export-ready businesses for a programme.
+
+Ranked on the newest business assessment (company readiness with its best product) for
+the market. Tie-breaks, in order: higher total; direct export experience before indirect
+before none; more employees; the business enrolled first. Blocked businesses are left out
+unless asked for; `max_per_category` keeps one category from filling the list.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from exportkit.i18n import _, current_language
+from exportkit.registry.models import Assessment, Business, Product
+from exportkit.reports.formats import Chart, Report, Table
+from exportkit.reports.latest import latest, require_scores
+
+A = Assessment.__table__
+B = Business.__table__
+P = Product.__table__
+
+
+@dataclass(frozen=True)
+class ShortlistQuery:
+    top: int = 25
+    market: str | None = None
+    regency: str | None = None
+    category: str | None = None
+    max_per_category: int | None = None
+    include_blocked: bool = False
+
+
+def shortlist_rows(connection, query: ShortlistQuery) -> list:
+    ids = latest(query.market)
+    experience = case((B.c.export_experience == "direct", 2),
+                      (B.c.export_experience == "indirect", 1), else_=0)
+    employees = func.coalesce(B.c.employees, 0)
+    order = (A.c.total.desc(), experience.desc(), employees.desc(), B.c.id)
+    ranked = (
+        select(A.c.business_id, B.c.name.label("business"), B.c.nib, B.c.regency,
+               P.c.name.label("product"), A.c.category, A.c.total, A.c.blocked, A.c.detail,
+               experience.label("experience"), employees.label("employees"),
+               func.row_number().over(partition_by=A.c.category, order_by=order)
+               .label("in_category"))
+        .select_from(A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
+                     .outerjoin(P, P.c.id == A.c.best_product_id)))
+    if query.regency:
+        ranked = ranked.where(
+            func.lower(B.c.regency).contains(query.regency.casefold(), autoescape=True))
+    if query.category:
+        ranked = ranked.where(A.c.category == query.category)
+    if not query.include_blocked:
+        ranked = ranked.where(A.c.blocked.is_(False))
+    r = ranked.subquery("ranked")
+    final = select(r)
+    if query.max_per_category:
+        final = final.where(r.c.in_category <= query.max_per_category)
+    final = final.order_by(r.c.total.desc(), r.c.experience.desc(), r.c.employees.desc(),
+                           r.c.business_id).limit(query.top)
+    return connection.execute(final).all()
+
+
+def shortlist_report(database, query: ShortlistQuery) -> Report:
+    lang = current_language()
+    with database.reader() as connection:
+        require_scores(connection, query.market)
+        rows = shortlist_rows(connection, query)
+    table_rows = []
+    for rank, r in enumerate(rows, start=1):
+        detail = json.loads(r.detail)
+        first = detail["actions"][0] if detail["actions"] else None
+        table_rows.append((rank, r.business, r.nib, r.regency, r.product, r.category,
+                           r.total, detail["level"][lang], _("yes") if r.blocked else "",
+                           first[lang] if first else ""))
+    keys = ["rank", "business", "nib", "regency", "best_product", "category", "total",
+            "level", "blocked", "first_action"]
+    where = " ".join(filter(None, [query.market and _("for {market}").format(
+        market=query.market), query.regency and _("in {regency}").format(
+        regency=query.regency)]))
+    title = _("Shortlist: top {n} businesses {where}").format(n=query.top, where=where).strip()
+    table = Table(title, [_(k) for k in keys], table_rows, keys, formats={"total": "number"})
+    chart = Chart(_("Readiness score (0-100)"), [f"{r[0]}. {r[1]}" for r in table_rows],
+                  [r[6] for r in table_rows], kind="number", maximum=100)
+    return Report(title, [table], [chart] if table_rows else [], lang,
+                  [_("Ranked on the newest business assessment; ties: export experience, "
+                     "then employees, then first enrolled. Blocked businesses are left out "
+                     "unless --include-blocked.")])

@@ -1,0 +1,184 @@
+"""`exportkit report`: on the samples, in every format."""
+
+import json
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from exportkit.reports.formats import FILE_FORMATS, Report, Table, renderer
+from tests.conftest import SAMPLES, count, invoke, ok
+
+
+@pytest.fixture
+def scored(enrolled):
+    ok("score", "--all")
+    return enrolled
+
+
+def _json(*args):
+    return json.loads(ok(*args, "--format", "json").stdout)
+
+
+def test_exports_by_year_reproduce_the_blitar_figures(enrolled):
+    rows = _json("report", "exports", "--by", "year", "--regency", "Blitar")["rows"]
+    assert rows == [{"year": 2024, "value": 14_800_000_000, "growth": None},
+                    {"year": 2025, "value": 17_990_227_397,
+                     "growth": pytest.approx(0.21555, abs=1e-4)}]
+    table = ok("--lang", "id", "report", "exports", "--by", "year", "--regency", "Blitar")
+    assert "Rp17.990.227.397" in table.stdout and "+21,6%" in table.stdout
+
+
+def test_central_java_2019_total_converts_at_the_rate_the_seed_implies(enrolled):
+    rows = _json("report", "exports", "--by", "year", "--province", "Jawa Tengah",
+                 "--years", "2019")["rows"]
+    assert rows[0]["value"] == pytest.approx(151_340_400_000)  # US$10.8 m x 14,013
+    usd = _json("report", "exports", "--by", "year", "--years", "2019", "--currency", "USD")
+    assert usd["rows"][0]["value"] == pytest.approx(10_800_000)
+
+
+def test_exports_by_commodity_show_growth_per_commodity(enrolled):
+    rows = {r["commodity"]: r for r in _json("report", "exports", "--by", "commodity",
+                                             "--regency", "Blitar")["rows"]}
+    jimbe = rows["Kendang jimbe"]
+    assert jimbe["2025"] == 14_968_512_300
+    assert jimbe["growth"] == pytest.approx(14_968_512_300 / jimbe["2024"] - 1)
+
+
+def test_a_missing_rate_names_the_currency_and_year(enrolled):
+    ok("add", "export", "--regency", "Kota Mojokerto", "--commodity", "Sepatu", "--year",
+       "2020", "--value", "1000", "--currency", "EUR")
+    result = invoke("report", "exports", "--by", "year")
+    assert result.exit_code == 1
+    assert ("no exchange rate for EUR in 2020: set it with `exportkit rates set EUR 2020 "
+            "<rupiah per unit>`") in result.stderr
+
+
+def test_reports_need_scores_first(enrolled):
+    result = invoke("report", "shortlist")
+    assert result.exit_code == 1
+    assert "no scores yet: run `exportkit score --all` first" in result.stderr
+
+
+def test_shortlist_ranks_leaves_out_blocked_and_caps_categories(scored):
+    rows = _json("report", "shortlist", "--top", "10")["rows"]
+    assert len(rows) == 10 and [r["rank"] for r in rows] == list(range(1, 11))
+    totals = [r["total"] for r in rows]
+    assert totals == sorted(totals, reverse=True)
+    assert all(r["blocked"] == "" for r in rows)
+    with_blocked = _json("report", "shortlist", "--top", "50", "--include-blocked")["rows"]
+    assert any(r["blocked"] for r in with_blocked)
+    capped = _json("report", "shortlist", "--top", "50", "--max-per-category", "2")["rows"]
+    per_category = {}
+    for r in capped:
+        per_category[r["category"]] = per_category.get(r["category"], 0) + 1
+    assert max(per_category.values()) == 2
+
+
+def test_shortlist_for_a_market_and_a_regency(scored):
+    ok("score", "--all", "--market", "AE")
+    rows = _json("report", "shortlist", "--market", "Uni Emirat Arab", "--regency", "jepara")
+    assert rows["rows"] and all("Jepara" in r["regency"] for r in rows["rows"])
+
+
+def test_gaps_count_businesses_per_gap(scored):
+    data = _json("report", "gaps")
+    summary = {r["gap"]: r["businesses"] for r in data["tables"][0]["rows"]}
+    svlk = [n for gap, n in summary.items() if gap.startswith("No valid SVLK")]
+    assert svlk and svlk[0] >= 1
+    assert data["tables"][1]["rows"], "every blocked business is listed with its gaps"
+
+
+def test_markets_for_a_product_rank_blocked_markets_last(scored):
+    # a teak chair without SVLK: blocked everywhere; a ready one: nowhere
+    data = _json("report", "markets", "--product", "8")["rows"]
+    assert len(data) == 24 and all(r["blocked"] for r in data)
+    china = next(r for r in _json("report", "markets", "--product", "72")["rows"]
+                 if r["market"] == "CN")
+    assert "ACFTA (Form E)" in china["origin"]
+
+
+def test_markets_for_a_category(scored):
+    rows = _json("report", "markets", "--category", "makanan olahan")["rows"]
+    uae = next(r for r in rows if r["market"] == "AE")
+    assert "HALAL" in uae["registrations"] and uae["preferential"] == "yes"
+
+
+def test_progress_of_a_cohort_shows_improvement(scored):
+    ok("report", "shortlist", "--top", "50", "--include-blocked", "--save-cohort", "Klinik 26")
+    # a blocked teak maker gets its timber-legality certificate during the programme
+    chair = _json("list", "products", "--search", "Kursi ukir Jepara (set 4)")["rows"][0]
+    ok("add", "cert", "--business-nib", chair["nib"], "--kind", "SVLK", "--number", "V-1")
+    ok("score", "--all")
+    rows = {r["business"]: r for r in _json("report", "progress", "--cohort", "Klinik 26")[
+        "rows"]}
+    assert rows[chair["business"]]["change"] > 10
+    assert rows["average"]["change"] > 0
+    again = invoke("report", "shortlist", "--save-cohort", "Klinik 26")
+    assert again.exit_code == 1 and "exists already" in again.stderr
+
+
+def test_catalog_has_ready_products_and_no_contacts_by_default(scored):
+    rows = _json("report", "catalog")["rows"]
+    assert rows and {"product", "hs_code", "monthly_capacity", "fob_price_usd",
+                     "certificates"} <= set(rows[0])
+    assert "phone" not in rows[0] and "email" not in rows[0]
+    assert "phone" in _json("report", "catalog", "--include-contacts")["rows"][0]
+
+
+def test_every_format_choice_has_a_renderer():
+    from exportkit.cli.options import ReportFormat
+
+    report = Report("t", [Table("t", ["a"], [(1,)])])
+    for fmt in ReportFormat:
+        if fmt.value != "table":
+            assert fmt.value in FILE_FORMATS
+            assert renderer(fmt.value)(report)
+
+
+@pytest.mark.parametrize("fmt", FILE_FORMATS)
+def test_every_report_writes_every_format(scored, tmp_path, fmt):
+    path = tmp_path / f"out.{fmt}"
+    ok("report", "exports", "--by", "commodity", "--format", fmt, "-o", path)
+    content = path.read_bytes()
+    assert len(content) > 100
+    if fmt == "xlsx":
+        sheet = load_workbook(path).active
+        assert sheet["A1"].value == "commodity"
+        values = [sheet.cell(row=r, column=1).value for r in range(2, sheet.max_row + 1)]
+        assert "Kendang jimbe" in values
+
+
+def test_xlsx_and_csv_outputs_neutralise_formulas(registry_path, tmp_path):
+    ok("add", "export", "--regency", "Blitar", "--commodity", "-1+1", "--year", "2025",
+       "--value", "5", "--currency", "IDR")
+    ok("add", "export", "--regency", "Blitar", "--commodity", "@SUM(A1)", "--year", "2025",
+       "--value", "5", "--currency", "IDR")
+    path = tmp_path / "e.xlsx"
+    ok("report", "exports", "--by", "commodity", "-f", "xlsx", "-o", path)
+    names = {load_workbook(path).active.cell(row=r, column=1).value for r in (2, 3)}
+    assert names == {"'-1+1", "'@SUM(A1)"}
+    csv_text = ok("report", "exports", "--by", "commodity", "-f", "csv").stdout
+    assert "'-1+1" in csv_text and "\n-1+1" not in csv_text
+
+
+def test_the_html_overview_is_self_contained(scored, tmp_path):
+    path = tmp_path / "overview.html"
+    ok("report", "overview", "-o", path)
+    html = path.read_text("utf-8")
+    assert html.count("<svg") == 4 and html.count("<table>") == 4
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<script" not in html
+
+
+def test_binary_formats_need_an_output_file(scored):
+    result = invoke("report", "exports", "--format", "xlsx")
+    assert result.exit_code == 2 and "write it to a file with -o FILE" in result.stderr
+
+
+def test_reports_leave_the_registry_as_it_was(scored):
+    before = count(scored, "assessment")
+    ok("report", "gaps")
+    ok("report", "catalog")
+    assert count(scored, "assessment") == before
+    assert SAMPLES.exists()
