@@ -87,9 +87,12 @@ EXPORT_COLUMNS = ("regency", "province", "commodity", "category", "hs_code", "ye
 class BulkWriter:
     """Writes batches of validated records inside the caller's transaction."""
 
-    def __init__(self, connection: Connection):
+    def __init__(self, connection: Connection, resolve=None):
         self.conn = connection
         self.now = utcnow()
+        # resolve(table, existing, changed, item) -> the changes to apply; None applies all.
+        # Merges use it to keep conflicting values by a policy and to list the conflicts.
+        self.resolve = resolve
         # Keys seen in this import, to refuse the same record twice (across batches too)
         # without holding every key of a million-row file in memory.
         self.conn.exec_driver_sql(
@@ -129,16 +132,19 @@ class BulkWriter:
     def _qmark(self) -> bool:
         return self.conn.dialect.paramstyle == "qmark"
 
-    def _apply(self, table, rows: list[tuple[dict | None, dict]], counts: Counts) -> list[int]:
-        """rows: (existing row or None, new values). Returns the ids, in order."""
+    def _apply(self, table, rows: list[tuple[dict | None, dict, Item]], counts: Counts
+               ) -> list[int]:
+        """rows: (existing row or None, new values, item). Returns the ids, in order."""
         inserts, updates, ids = [], defaultdict(list), []
-        for existing, values in rows:
+        for existing, values, item in rows:
             if existing is None:
                 inserts.append({**values, "created_at": self.now, "updated_at": self.now})
                 ids.append(None)
                 continue
             changed = {c: v for c, v in values.items()
                        if v is not None and existing.get(c) != v}
+            if changed and self.resolve is not None:
+                changed = self.resolve(table.name, existing, changed, item)
             ids.append(existing["id"])
             if changed:
                 updates[tuple(sorted(changed))].append({**changed, "b_id": existing["id"]})
@@ -162,7 +168,8 @@ class BulkWriter:
 
     def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         by_nib, by_name = {}, defaultdict(list)
-        cols = [B.c.id, B.c.nib, B.c.name_key, *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")]
+        cols = [B.c.id, B.c.nib, B.c.name_key, B.c.updated_at,
+                *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")]
         if nibs:
             for row in self.conn.execute(select(*cols).where(B.c.nib.in_(nibs))).mappings():
                 by_nib[row["nib"]] = dict(row)
@@ -226,11 +233,11 @@ class BulkWriter:
         wanted = {(i.record["currency"], i.record["year"]) for _, i in keyed}
         existing = {
             (r["currency"], r["year"]): dict(r) for r in self.conn.execute(
-                select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source)
+                select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source, R.c.updated_at)
                 .where(tuple_(R.c.currency, R.c.year).in_(wanted))).mappings()
         } if wanted else {}
         rows = [(existing.get((i.record["currency"], i.record["year"])),
-                 {c: i.record.get(c) for c in ("currency", "year", "rate", "source")})
+                 {c: i.record.get(c) for c in ("currency", "year", "rate", "source")}, i)
                 for _, i in keyed]
         self._apply(R, rows, result.counts)
         return result
@@ -262,7 +269,7 @@ class BulkWriter:
                     continue
             values = {c: record.get(c) for c in BUSINESS_COLUMNS}
             values["name_key"] = record["name_key"]
-            rows.append((existing, values))
+            rows.append((existing, values, item))
         self._apply(B, rows, result.counts)
         return result
 
@@ -278,7 +285,7 @@ class BulkWriter:
         wanted = {(i.record["business_id"], i.record["name_key"]) for _, i in keyed}
         existing = {
             (r["business_id"], r["name_key"]): dict(r) for r in self.conn.execute(
-                select(P.c.id, P.c.business_id, P.c.name_key, P.c.name,
+                select(P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
                        *(P.c[c] for c in PRODUCT_COLUMNS))
                 .where(tuple_(P.c.business_id, P.c.name_key).in_(wanted))).mappings()
         } if wanted else {}
@@ -288,7 +295,8 @@ class BulkWriter:
             values = {c: record.get(c) for c in PRODUCT_COLUMNS}
             values.update(business_id=record["business_id"], name_key=record["name_key"],
                           name=record["product_name"])
-            rows.append((existing.get((record["business_id"], record["name_key"])), values))
+            rows.append((existing.get((record["business_id"], record["name_key"])), values,
+                         item))
         self._apply(P, rows, result.counts)
         return result
 
@@ -323,7 +331,8 @@ class BulkWriter:
         existing = {
             (r["business_id"], r["product_key"], r["kind"], r["number_key"]): dict(r)
             for r in self.conn.execute(
-                select(C.c.id, *key_columns, C.c.product_id, *(C.c[c] for c in CERT_COLUMNS))
+                select(C.c.id, *key_columns, C.c.product_id, C.c.updated_at,
+                       *(C.c[c] for c in CERT_COLUMNS))
                 .where(tuple_(*key_columns).in_(wanted))).mappings()
         } if wanted else {}
         rows = []
@@ -334,7 +343,7 @@ class BulkWriter:
                           product_key=r["product_key"], kind=r["kind"],
                           number_key=r["number_key"])
             rows.append((existing.get((r["business_id"], r["product_key"], r["kind"],
-                                       r["number_key"])), values))
+                                       r["number_key"])), values, item))
         self._apply(C, rows, result.counts)
         return result
 
@@ -355,7 +364,7 @@ class BulkWriter:
         wanted = {i.record["record_key"] for _, i in keyed}
         existing = {
             r["record_key"]: dict(r) for r in self.conn.execute(
-                select(E.c.id, E.c.record_key, E.c.business_id,
+                select(E.c.id, E.c.record_key, E.c.business_id, E.c.updated_at,
                        *(E.c[c] for c in EXPORT_COLUMNS))
                 .where(E.c.record_key.in_(wanted))).mappings()
         } if wanted else {}
@@ -364,7 +373,7 @@ class BulkWriter:
             r = item.record
             values = {c: r.get(c) for c in EXPORT_COLUMNS}
             values.update(record_key=r["record_key"], business_id=r["business_id"])
-            rows.append((existing.get(r["record_key"]), values))
+            rows.append((existing.get(r["record_key"]), values, item))
         self._apply(E, rows, result.counts)
         return result
 

@@ -1,0 +1,106 @@
+"""`db export`, `db backup` and `db merge`: copies that lose nothing, merges that overwrite
+nothing silently."""
+
+import json
+import sqlite3
+
+from exportkit.registry import open_registry
+from tests.conftest import SAMPLES, count, invoke, ok
+
+TABLES = ("business", "product", "certification", "export_record", "exchange_rate")
+
+
+def _dump(database) -> dict[str, list]:
+    """Every table's rows without ids and timestamps, sorted: what a copy must keep."""
+    dump = {}
+    with database.reader() as connection:
+        for table in TABLES:
+            result = connection.exec_driver_sql(f"SELECT * FROM {table}")
+            keep = [i for i, c in enumerate(result.keys())
+                    if c not in ("id", "created_at", "updated_at") and not c.endswith("_id")]
+            dump[table] = sorted(tuple(str(row[i]) for i in keep) for row in result)
+    return dump
+
+
+def test_export_is_read_back_unchanged(enrolled, tmp_path):
+    path = tmp_path / "registry.json"
+    ok("db", "export", path)
+    document = json.loads(path.read_text("utf-8"))
+    assert len(document["businesses"]) == 50 and len(document["products"]) == 112
+    # into the same registry: nothing changes
+    again = json.loads(ok("enroll", path, "--json").stdout)["totals"]
+    assert all(c["added"] == 0 and c["updated"] == 0 and c["rejected"] == 0
+               for c in again.values()), again
+    # into a fresh one: the same contents
+    copy = tmp_path / "copy.db"
+    ok("enroll", path, "--db", copy)
+    assert _dump(open_registry(str(copy))) == _dump(enrolled)
+
+
+def test_backup_is_a_private_consistent_copy(enrolled, tmp_path):
+    path = tmp_path / "backup" / "registry.db"
+    ok("db", "backup", path)
+    assert path.stat().st_mode & 0o777 == 0o600
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert connection.execute("SELECT count(*) FROM product").fetchone() == (112,)
+    connection.close()
+    assert _dump(open_registry(str(path))) == _dump(enrolled)
+
+
+def _district(tmp_path, name: str):
+    path = tmp_path / name
+    ok("enroll", *sorted(SAMPLES.glob("*.csv")), "--db", path)
+    return path
+
+
+def test_merge_adds_what_is_new_and_lists_conflicts(enrolled, tmp_path):
+    district = _district(tmp_path, "blitar.db")
+    ok("add", "business", "--nib", "8169006026773", "--name",
+       "PT Kartini Mebel Ukir Internasional", "--employees", "999", "--db", district)
+    ok("add", "business", "--nib", "1111111111116", "--name", "CV Baru Blitar",
+       "--regency", "Kabupaten Blitar", "--db", district)
+    data = json.loads(ok("db", "merge", district, "--json").stdout)
+    assert data["counts"]["business"] == {"added": 1, "updated": 1, "unchanged": 49,
+                                          "rejected": 0}
+    assert data["conflicts"] == [{"kind": "business", "record": "8169006026773",
+                                  "field": "employees", "mine": 185, "theirs": 999,
+                                  "kept": "theirs"}]
+    assert count(enrolled, "business") == 51
+
+
+def test_merge_prefer_mine_keeps_my_values_but_takes_what_i_lack(enrolled, tmp_path):
+    district = _district(tmp_path, "jepara.db")
+    ok("add", "business", "--nib", "8169006026773", "--name",
+       "PT Kartini Mebel Ukir Internasional", "--employees", "999", "--db", district)
+    ok("db", "merge", district, "--prefer", "mine")
+    with enrolled.reader() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT employees FROM business WHERE nib = '8169006026773'").scalar() == 185
+
+
+def test_merge_older_changes_do_not_overwrite_newer_ones(enrolled, tmp_path):
+    district = _district(tmp_path, "old.db")
+    ok("add", "business", "--nib", "8169006026773", "--name",
+       "PT Kartini Mebel Ukir Internasional", "--employees", "999", "--db", district)
+    # then the province updates the same field: the district's value is now the older one
+    ok("add", "business", "--nib", "8169006026773", "--name",
+       "PT Kartini Mebel Ukir Internasional", "--employees", "200")
+    data = json.loads(ok("db", "merge", district, "--json").stdout)
+    assert data["conflicts"][0]["kept"] == "mine"
+    with enrolled.reader() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT employees FROM business WHERE nib = '8169006026773'").scalar() == 200
+
+
+def test_merge_dry_run_writes_nothing(enrolled, tmp_path):
+    district = _district(tmp_path, "dry.db")
+    ok("add", "business", "--nib", "1111111111116", "--name", "CV Baru", "--db", district)
+    ok("db", "merge", district, "--dry-run")
+    assert count(enrolled, "business") == 50
+
+
+def test_merge_refuses_itself_and_missing_files(enrolled, registry_path, tmp_path):
+    assert invoke("db", "merge", registry_path).exit_code == 2
+    missing = invoke("db", "merge", tmp_path / "nope.db")
+    assert missing.exit_code == 2 and "no registry at" in missing.stderr
