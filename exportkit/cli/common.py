@@ -21,7 +21,10 @@ MAX_PROBLEMS_SHOWN = 50
 
 
 def fail(message: str, code: int = 1) -> None:
-    errors.print(f"[bold red]{_('error')}:[/] {message}", highlight=False, markup=True,
+    from rich.text import Text
+
+    # The message holds user text (headers, values): never read it as markup.
+    errors.print(Text.assemble((f"{_('error')}: ", "bold red"), message), highlight=False,
                  soft_wrap=True)
     raise typer.Exit(code)
 
@@ -94,12 +97,14 @@ def print_table(table, *, title: bool = True) -> None:
         return
     from rich import box
     from rich.table import Table as RichTable
+    from rich.text import Text
 
-    rich_table = RichTable(title=table.title if title else None, box=box.SIMPLE_HEAD)
+    # Text, not str: a business named "[bold]" is shown as typed, not read as markup.
+    rich_table = RichTable(title=Text(table.title) if title else None, box=box.SIMPLE_HEAD)
     for column in table.columns:
-        rich_table.add_column(column, overflow="fold")
+        rich_table.add_column(Text(column), overflow="fold")
     for row in cells:
-        rich_table.add_row(*row)
+        rich_table.add_row(*(Text(c) for c in row))
     console.print(rich_table)
 
 
