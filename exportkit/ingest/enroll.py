@@ -16,7 +16,7 @@ from pathlib import Path
 from exportkit import safe_csv
 from exportkit.errors import InputRejected, RowProblem
 from exportkit.ingest.plan import Plan, make_plan
-from exportkit.ingest.readers import Sheet, open_sheets
+from exportkit.ingest.readers import Sheet, open_sheets, shape_problem
 from exportkit.ingest.spec import parse_mapping
 from exportkit.ingest.validate import validate_row
 from exportkit.registry.bulk import BulkWriter, Counts, Item
@@ -160,8 +160,12 @@ class _Run:
         self.rejects.append(rejects)
         headers = {c.field.name: c.header for c in plan.columns}
         batch: list[Item] = []
+        rows = 0
         for number, cells in sheet.read(progress(sheet.source, sheet.size) if progress else None):
+            rows += 1
             record, row_problems = validate_row(plan, sheet.source, number, cells)
+            if (misfit := shape_problem(sheet, number, cells)) is not None:
+                row_problems = [misfit, *row_problems]
             if row_problems:
                 self.note(row_problems)
                 summary.counts.rejected += 1
@@ -172,6 +176,8 @@ class _Run:
                 self._flush(plan, batch, summary, rejects)
         if batch:
             self._flush(plan, batch, summary, rejects)
+        if rows == 0:
+            summary.notes.append("no rows below the header row; nothing to enroll from it")
 
     def _flush(self, plan: Plan, batch: list[Item], summary: SheetSummary,
                rejects: _Rejects) -> None:

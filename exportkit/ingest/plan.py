@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 
-from exportkit.errors import ExportkitError
+from exportkit.errors import ExportkitError, UsageError
 from exportkit.ingest import values as v
 from exportkit.ingest.spec import (
     FieldSpec,
@@ -126,7 +126,7 @@ def make_plan(source: str, headers: list[str], mapping: dict[str, str], today: d
         raise HeaderProblem(f"{source}: the header row is empty")
     name = detect_kind(headers, mapping, hint)
     if name is None:
-        shown = ", ".join(repr(h) for h in headers[:8] if h)
+        shown = ", ".join(repr(h if len(h) <= 40 else h[:37] + "...") for h in headers[:8] if h)
         raise HeaderProblem(
             f"{source}: cannot tell what this file holds from its headers ({shown}); "
             "expected e.g. 'Nama Usaha' (businesses), 'Nama Produk' (products), "
@@ -147,8 +147,8 @@ def make_plan(source: str, headers: list[str], mapping: dict[str, str], today: d
         raise HeaderProblem(f"{source}: a {name} file needs the column(s) {names}")
     for unknown_target in {t for t in mapping.values()} - {f.name for f in kind.fields}:
         if unknown_target not in {f.name for k in kinds().values() for f in k.fields}:
-            raise HeaderProblem(f"--map: {unknown_target!r} is not a field; see "
-                                "`exportkit template --format csv` for the field names")
+            raise UsageError(f"--map: {unknown_target!r} is not a field; see "
+                             "`exportkit template --format csv` for the field names")
     columns = tuple(
         Column(position, headers[position], kind.field(field_name),
                field_parser(kind.field(field_name), name, today, comma_groups))

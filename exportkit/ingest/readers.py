@@ -10,12 +10,13 @@ import codecs
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exportkit.errors import ExportkitError
+from exportkit.errors import ExportkitError, RowProblem, UsageError
 
 SNIFF_BYTES = 64 * 1024
 MAX_CELL = 1_000_000  # characters; a longer cell is a broken file, not data
@@ -99,37 +100,82 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
+def _looks_like_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: NUL bytes in every other position."""
+    sample = head[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return (odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even)) or (
+        even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd))
+
+
+def _other_encoding(chosen: str) -> str:
+    return "cp1252" if codecs.lookup(chosen).name.startswith("utf") else "utf-8"
+
+
 def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
     with path.open("rb") as f:
         head = f.read(SNIFF_BYTES)
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise FileProblem(f"{path}: this is {what}, not a CSV file")
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if not head:
+        raise FileProblem(f"{path}: the file is empty (0 bytes); nothing to enroll")
+    has_utf16_bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if encoding:
+        try:
+            info = codecs.lookup(encoding)
+            if not getattr(info, "_is_text_encoding", True):
+                raise LookupError(encoding)
+            codec = info.name
+        except LookupError as exc:
+            raise UsageError(f"--encoding {encoding!r}: unknown encoding; try utf-8 or "
+                             "cp1252") from exc
+        if has_utf16_bom and not codec.startswith("utf-16"):
+            raise FileProblem(f"{path}: this is UTF-16 text (it starts with a UTF-16 "
+                              "byte-order mark), not " + encoding + "; leave out --encoding")
+    wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+    if b"\x00" in head and not has_utf16_bom and not wide:
+        if _looks_like_utf16(head):
+            raise FileProblem(f"{path}: this looks like UTF-16 text without a byte-order mark; "
+                              "save it as \"CSV UTF-8\", or use --encoding utf-16-le")
         raise FileProblem(f"{path}: this is a binary file, not a CSV file")
     chosen = encoding or _detect_encoding(path, head)
+    decoder = codecs.getincrementaldecoder(chosen)("strict" if encoding else "replace")
     try:
-        codecs.lookup(chosen)
-    except LookupError as exc:
-        raise FileProblem(f"unknown encoding {chosen!r}: try utf-8 or cp1252") from exc
-    try:
-        text_head = head.decode(chosen, errors="strict" if encoding else "replace")
+        text_head = decoder.decode(head, final=len(head) < SNIFF_BYTES)
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"{path}: not {chosen} (byte {exc.start}); try --encoding cp1252 "
-                          "or --encoding utf-8") from exc
+        row = head[:exc.start].count(b"\n") + 1
+        raise FileProblem(
+            f"{path}: row {row}: not valid {chosen} text (byte {head[exc.start]:#04x}); try "
+            f"--encoding {_other_encoding(chosen)}") from exc
     if not text_head.strip():
-        raise FileProblem(f"{path}: the file is empty")
+        raise FileProblem(f"{path}: the file holds only blank space; nothing to enroll")
+    if len(head) == SNIFF_BYTES and not any(c in text_head for c in "\r\n"):
+        raise FileProblem(f"{path}: row 1: the header row is longer than {SNIFF_BYTES:,} "
+                          "bytes; is this really a CSV file of records?")
     delimiter = _detect_delimiter(text_head)
 
     def rows(progress: Progress | None = None) -> Iterator[tuple[int, list]]:
         raw = _CountingReader(path.open("rb"), progress)
         stream = io.TextIOWrapper(io.BufferedReader(raw, 1 << 16), encoding=chosen,
                                   errors="strict", newline="")
+        pending: list[str] = []  # the text lines of the record being read
+
+        def lines() -> Iterator[str]:
+            for line in stream:
+                pending.append(line)
+                yield line
+
         number = 0
         try:
-            reader = csv.reader(stream, delimiter=delimiter)
+            reader = csv.reader(lines(), delimiter=delimiter)
             for cells in reader:
                 number += 1
+                if len(pending) > 1:
+                    _check_closed_quotes(path, number, "".join(pending), delimiter)
+                pending.clear()
                 if number == 1:
                     continue  # the header row, read already
                 if not any(c.strip() for c in cells):
@@ -138,8 +184,13 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 f"{path}: row {number + 1}: not valid {chosen} text; try --encoding "
-                f"{'cp1252' if chosen.startswith('utf') else 'utf-8'}") from exc
+                f"{_other_encoding(chosen)}") from exc
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise FileProblem(
+                    f"{path}: row {number + 1}: a cell is longer than {MAX_CELL:,} characters; "
+                    "is this really a CSV file of records? (an unclosed quote can do this "
+                    "too)") from exc
             raise FileProblem(f"{path}: row {number + 1}: {exc}") from exc
         finally:
             stream.close()
@@ -148,13 +199,58 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
         header_cells = next(csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         raise FileProblem(f"{path}: cannot read the header row: {exc}") from exc
-    return Sheet(source=str(path), headers=[h.strip() for h in header_cells], read=rows,
+    return Sheet(source=str(path), headers=[_header_text(h) for h in header_cells], read=rows,
                  size=path.stat().st_size, delimiter=delimiter)
+
+
+def _check_closed_quotes(path: Path, number: int, text: str, delimiter: str) -> None:
+    """A record over several lines is fine (a quoted cell with line breaks), unless its
+    quote never closes: then the rest of the file was swallowed into one cell."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        if text.count('"') % 2:
+            raise FileProblem(
+                f"{path}: row {number}: a quote (\") opens a value that is never closed, so "
+                "the rest of the file would be read as one cell; close the quote or remove "
+                "it") from None
+
+
+def shape_problem(sheet: Sheet, number: int, cells: list) -> RowProblem | None:
+    """A CSV row whose cells do not line up with the header row: more cells than headers
+    (a stray delimiter), or fewer cells joined by another delimiter (mixed delimiters)."""
+    if sheet.delimiter is None:
+        return None
+    width = len(sheet.headers)
+    for index in range(width, len(cells)):
+        if str(cells[index]).strip():
+            return RowProblem(
+                sheet.source, number, f"column {index + 1}", str(cells[index]),
+                f"this row has {len(cells)} cells but the header row has {width}; a stray "
+                f"{sheet.delimiter!r} or a missing quote? Put quotes around values that "
+                f"contain {sheet.delimiter!r}")
+    if len(cells) == 1 and width > 1:  # the file's delimiter nowhere in the row
+        for other in _DELIMITERS:
+            if other != sheet.delimiter and str(cells[0]).count(other) >= width - 1:
+                return RowProblem(
+                    sheet.source, number, sheet.headers[0] or "column 1", str(cells[0]),
+                    f"this row is separated by {other!r} but the header row by "
+                    f"{sheet.delimiter!r}; use one delimiter in the whole file")
+    return None
+
+
+_DELIMITERS = (";", ",", "\t", "|")
+
+
+def _header_text(text: str) -> str:
+    """A header as messages show it: on one line (a header cell may hold line breaks)."""
+    return " ".join(text.split())
 
 
 def _detect_delimiter(text: str) -> str:
     first_line = text.splitlines()[0] if text.splitlines() else ""
-    counts = {d: first_line.count(d) for d in (";", ",", "\t", "|")}
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     if counts[best] == 0:
         return ","
@@ -163,49 +259,195 @@ def _detect_delimiter(text: str) -> str:
 
 # -- XLSX -------------------------------------------------------------------------------
 
+class Formula(str):
+    """A formula cell that has no saved result (the file was never opened in a spreadsheet
+    program, or was written by a script): the text is the formula."""
+
+
+class MergedCell(str):
+    """A cell hidden under merged cells: it shows the value of another cell."""
+
+    ref: str = ""
+
+
+_XLSX_PROBLEMS = "; open it in Excel or LibreOffice and save it again as .xlsx"
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _unreadable(path: Path, exc: BaseException) -> FileProblem:
+    try:
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+    except OSError:
+        head = b""
+    for magic, what in _MAGIC:
+        if head.startswith(magic) and magic != b"PK\x03\x04":
+            return FileProblem(f"{path}: this is {what}, not an .xlsx workbook")
+    if head and not head.startswith(b"PK") and b"\x00" not in head:
+        return FileProblem(f"{path}: this is text, not an .xlsx workbook (a CSV file named "
+                           ".xlsx?); rename it to .csv")
+    if head.startswith(b"PK") and isinstance(exc, zipfile.BadZipFile | EOFError):
+        return FileProblem(f"{path}: the workbook is damaged or cut short ({_reason(exc)})"
+                           f"{_XLSX_PROBLEMS}")
+    return FileProblem(f"{path}: not a readable .xlsx workbook ({_reason(exc)})"
+                       f"{_XLSX_PROBLEMS}")
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _scan_sheet(book, ws) -> tuple[bool, list[tuple[int, int, int, int, str]]]:
+    """Whether the sheet's XML holds formulas, and its merged ranges, by scanning the bytes
+    (read-only worksheets expose neither)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    has_formulas = False
+    refs: set[tuple[bytes, bytes]] = set()
+    tail = b""
+    with book._archive.open(ws._worksheet_path) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            has_formulas = has_formulas or _FORMULA.search(data) is not None
+            refs.update((m[1], m[2]) for m in _MERGE.finditer(data))
+            tail = data[-512:]
+    merged = []
+    for first, last in sorted(refs):
+        (r1, c1), (r2, c2) = (coordinate_to_tuple(first.decode()),
+                              coordinate_to_tuple(last.decode()))
+        merged.append((r1, c1, r2, c2, f"{first.decode()}:{last.decode()}"))
+    return has_formulas, merged
+
+
 def _xlsx_sheets(path: Path) -> list[Sheet]:
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise FileProblem(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}: "
-                          f"{exc}); open it in Excel and save it again") from exc
+    except ExportkitError:
+        raise
+    except Exception as exc:  # openpyxl raises all kinds on a broken file
+        raise _unreadable(path, exc) from exc
+    try:
+        return _workbook_sheets(path, book)
+    except ExportkitError:
+        raise
+    except Exception as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _workbook_sheets(path: Path, book) -> list[Sheet]:
+    import openpyxl
+
     sheets = []
     skipped = []
+    hidden = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
             skipped.append(f"hidden sheet {ws.title!r} ignored")
+            hidden.append(ws.title)
             continue
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            skipped.append(f"chart sheet {ws.title!r} ignored")
+            continue
+        try:
+            has_formulas, merged = _scan_sheet(book, ws)
+        except AttributeError:  # another openpyxl: no scan, plain values
+            has_formulas, merged = False, []
         rows = ws.iter_rows(values_only=True)
+        formulas = formula_book = None
+        if has_formulas:
+            formula_book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            formulas = formula_book[ws.title].iter_rows(values_only=True)
         header_number = 0
         headers: list[str] | None = None
         for values in rows:
             header_number += 1
+            if formulas is not None:
+                next(formulas, None)
             if any(v not in (None, "") for v in values):
-                headers = ["" if v is None else str(v).strip() for v in values]
+                headers = ["" if v is None else _header_text(str(v)) for v in values]
                 break
         if headers is None:
             skipped.append(f"empty sheet {ws.title!r} ignored")
+            if formula_book is not None:
+                formula_book.close()
             continue
+        covered = _covered_cells(merged, header_number)
 
-        def sheet_rows(rows=rows, start=header_number, progress: Progress | None = None):
+        def sheet_rows(progress: Progress | None = None, rows=rows, start=header_number,
+                       formulas=formulas, formula_book=formula_book, covered=covered):
             number = start
-            for values in rows:
-                number += 1
-                if progress:
-                    progress(1)
-                if all(v in (None, "") for v in values):
-                    continue
-                yield number, list(values)
+            try:
+                for values in rows:
+                    number += 1
+                    if progress:
+                        progress(1)
+                    values = list(values)
+                    if formulas is not None:
+                        for index, formula in enumerate(next(formulas, None) or ()):
+                            if (index < len(values) and values[index] is None
+                                    and _is_formula(formula)):
+                                values[index] = Formula(_formula_text(formula))
+                    for (_row, column), ref in covered.get(number, {}).items():
+                        if column - 1 < len(values):
+                            marker = MergedCell("")
+                            marker.ref = ref
+                            values[column - 1] = marker
+                    if all(v in (None, "") and not isinstance(v, MergedCell) for v in values):
+                        continue
+                    yield number, values
+            except ExportkitError:
+                raise
+            except Exception as exc:
+                raise FileProblem(f"{path}: row {number + 1}: the workbook is damaged "
+                                  f"({_reason(exc)}){_XLSX_PROBLEMS}") from exc
+            finally:
+                if formula_book is not None:
+                    formula_book.close()
 
         sheets.append(Sheet(source=f"{path}[{ws.title}]", headers=headers, read=sheet_rows,
                             size=ws.max_row, name=ws.title))
     if sheets:
         sheets[0].notes.extend(skipped)
+    elif hidden and len(hidden) == len(skipped):
+        raise FileProblem(
+            f"{path}: every sheet is hidden ({', '.join(repr(h) for h in hidden)}); unhide "
+            "the sheet with the data (right-click a sheet tab, Unhide) and save")
     elif skipped:
         raise FileProblem(f"{path}: no visible sheet with data ({'; '.join(skipped)})")
+    else:
+        raise FileProblem(f"{path}: the workbook has no sheets")
     return sheets
+
+
+def _is_formula(value: object) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or hasattr(value, "text") or (
+        type(value).__name__ == "DataTableFormula")
+
+
+def _formula_text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return str(getattr(value, "text", None) or "=TABLE()")
+
+
+def _covered_cells(merged, header_number: int) -> dict[int, dict[tuple[int, int], str]]:
+    """Cells below the header row hidden under merged cells, by row: {(row, col): ref}."""
+    covered: dict[int, dict[tuple[int, int], str]] = {}
+    for r1, c1, r2, c2, ref in merged:
+        if r2 <= header_number:
+            continue
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000:
+            r2 = min(r2, r1 + 100_000 // max(c2 - c1 + 1, 1))
+        for row in range(max(r1, header_number + 1), r2 + 1):
+            for column in range(c1, c2 + 1):
+                if (row, column) != (r1, c1):
+                    covered.setdefault(row, {})[(row, column)] = ref
+    return covered
 
 
 # -- JSON -------------------------------------------------------------------------------
@@ -214,12 +456,21 @@ def _json_sheets(path: Path, encoding: str | None) -> list[Sheet]:
     from exportkit.ingest.spec import kind_named
 
     try:
-        document = json.loads(path.read_text(encoding or "utf-8-sig"))
+        text = path.read_text(encoding or "utf-8-sig")
+    except LookupError as exc:
+        raise UsageError(f"--encoding {encoding!r}: unknown encoding; try utf-8") from exc
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"{path}: not UTF-8 text; JSON files must be UTF-8") from exc
+        raise FileProblem(f"{path}: not UTF-8 text (byte {exc.start}); JSON files must be "
+                          "UTF-8") from exc
+    if not text.strip():
+        raise FileProblem(f"{path}: the file is empty; nothing to enroll")
+    try:
+        document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FileProblem(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column "
                           f"{exc.colno}") from exc
+    except (ValueError, RecursionError) as exc:
+        raise FileProblem(f"{path}: not valid JSON: {_reason(exc)}") from exc
     if isinstance(document, list):
         sections = [(None, document)]
     elif isinstance(document, dict):
@@ -227,27 +478,45 @@ def _json_sheets(path: Path, encoding: str | None) -> list[Sheet]:
         for key, value in document.items():
             if key in ("exportkit", "exported_at", "schema_version"):
                 continue
-            if kind_named(key) is None or not isinstance(value, list):
+            if kind_named(key) is None:
                 raise FileProblem(f"{path}: unknown section {key!r}: expected lists named "
                                   "businesses, products, certifications, exports or rates")
+            if not isinstance(value, list):
+                raise FileProblem(f"{path}: section {key!r} must be a list of records "
+                                  f"([{{...}}, {{...}}]), not {_json_type(value)}")
             sections.append((key, value))
     else:
-        raise FileProblem(f"{path}: expected a list of records or an object of lists")
+        raise FileProblem(f"{path}: expected a list of records or an object of lists, not "
+                          f"{_json_type(document)}")
+    sections = [(name, records) for name, records in sections if records]
+    if not sections:
+        raise FileProblem(f"{path}: holds no records; nothing to enroll")
     sheets = []
     for name, records in sections:
         if not all(isinstance(r, dict) for r in records):
-            raise FileProblem(f"{path}: {name or 'the list'}: every record must be an object")
-        headers: list[str] = []
+            position, bad = next((i, r) for i, r in enumerate(records, 1)
+                                 if not isinstance(r, dict))
+            raise FileProblem(f"{path}: {name or 'the list'}: record {position} is "
+                              f"{_json_type(bad)}; every record must be an object "
+                              '({"name": ..., ...})')
+        keys: dict[str, None] = {}
         for record in records:
-            headers.extend(k for k in record if k not in headers)
+            keys.update(dict.fromkeys(record))
+        headers = list(keys)
 
-        def json_rows(records=records, headers=headers, progress: Progress | None = None):
+        def json_rows(progress: Progress | None = None, records=records, headers=headers):
             for number, record in enumerate(records, start=1):
                 if progress:
                     progress(1)
                 yield number, [record.get(h) for h in headers]
 
         source = f"{path}[{name}]" if name else str(path)
-        sheets.append(Sheet(source=source, headers=headers, read=json_rows, size=len(records),
+        sheets.append(Sheet(source=source, headers=[_header_text(h) for h in headers],
+                            read=json_rows, size=len(records),
                             name=name))
     return sheets
+
+
+def _json_type(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            int: "a number", float: "a number", type(None): "null"}.get(type(value), "a value")

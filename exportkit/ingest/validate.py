@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 from exportkit.errors import RowProblem
 from exportkit.ingest.plan import Plan
+from exportkit.ingest.readers import Formula, MergedCell
 from exportkit.ingest.values import ValueProblem
+
+# What a spreadsheet shows (and a CSV export keeps) when a formula fails.
+SPREADSHEET_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!",
+                                "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!"})
 
 
 def _blank(raw: object) -> bool:
@@ -18,6 +26,9 @@ def validate_row(plan: Plan, source: str, number: int, cells: list
     width = len(cells)
     for column in plan.columns:
         raw = cells[column.index] if column.index < width else None
+        if (reason := _unusable(raw)) is not None:
+            problems.append(RowProblem(source, number, column.header, _shown(raw), reason))
+            continue
         if _blank(raw):
             if column.field.required:
                 problems.append(RowProblem(source, number, column.header, "",
@@ -30,6 +41,35 @@ def validate_row(plan: Plan, source: str, number: int, cells: list
     if not problems:
         problems.extend(_cross_checks(plan, source, number, record))
     return record, problems
+
+
+def _shown(raw: object) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, dict | list):
+        return json.dumps(raw, ensure_ascii=False, default=str)
+    return str(raw)
+
+
+def _unusable(raw: object) -> str | None:
+    """Why a cell cannot be read as a value of any type, or None."""
+    if isinstance(raw, MergedCell):
+        return (f"part of merged cells {raw.ref}; unmerge them and fill in the value on "
+                "every row")
+    if isinstance(raw, Formula):
+        return ("a formula without a saved result; open the file in Excel or LibreOffice "
+                "and save it, or type the value itself")
+    if isinstance(raw, dict | list):
+        return "expected a single value, not a list or an object"
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return "expected a number, not NaN or infinity"
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.upper() in SPREADSHEET_ERRORS:
+            return "a spreadsheet error value; fix the formula or type the value itself"
+        if text.startswith("=") and len(text) > 1:
+            return "looks like a spreadsheet formula; type the value itself"
+    return None
 
 
 def _header(plan: Plan, field: str) -> str:

@@ -45,7 +45,10 @@ def parse_decimal(raw: object, comma_groups: bool = False) -> Decimal:
     if isinstance(raw, bool):
         raise ValueProblem("expected a number, got a yes/no value")
     if isinstance(raw, int | float | Decimal):
-        return Decimal(str(raw))
+        value = Decimal(str(raw))
+        if not value.is_finite():
+            raise ValueProblem("expected a number, not NaN or infinity")
+        return value
     text = str(raw).strip()
     text = _CURRENCY_MARKS.sub("", text).strip()
     scale = 1
