@@ -10,13 +10,7 @@ from typing import Annotated
 import typer
 
 from exportkit import __version__
-from exportkit.cli import add, db, rates, report
-from exportkit.cli.demo import demo
-from exportkit.cli.enroll import enroll
-from exportkit.cli.listing import list_command
-from exportkit.cli.rules import markets_app, rubric_app
-from exportkit.cli.score import score
-from exportkit.cli.template import template
+from exportkit.cli import add, db, demo, enroll, listing, rates, report, rules, score, template
 from exportkit.i18n import _, detect_language, set_language
 
 app = typer.Typer(
@@ -47,17 +41,19 @@ def root(
     set_language(detect_language(lang))
 
 
-app.command("enroll")(enroll)
-app.command("list")(list_command)
-app.command("template")(template)
-app.command("score")(score)
-app.command("demo")(demo)
+# Modules are imported whole (not their functions) so `exportkit.cli.enroll` stays the module.
+# Modules are imported whole, so `exportkit.cli.enroll` stays the module, not a function.
+app.command("enroll")(enroll.enroll)
+app.command("list")(listing.list_command)
+app.command("template")(template.template)
+app.command("score")(score.score)
+app.command("demo")(demo.demo)
 app.add_typer(add.app, name="add")
 app.add_typer(db.app, name="db")
 app.add_typer(rates.app, name="rates")
 app.add_typer(report.app, name="report")
-app.add_typer(rubric_app, name="rubric")
-app.add_typer(markets_app, name="markets")
+app.add_typer(rules.rubric_app, name="rubric")
+app.add_typer(rules.markets_app, name="markets")
 
 
 def main() -> None:

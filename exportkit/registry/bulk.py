@@ -251,7 +251,11 @@ class BulkWriter:
             record["name_key"] = nkey
             keyed.append((f"b|nib|{record['nib']}" if record.get("nib") else f"b|name|{nkey}",
                           item))
-        keyed = self._first_time(keyed, "business", "name", result)
+        # A repeated NIB is reported under the NIB column, a repeated name under the name.
+        keyed = (self._first_time([k for k in keyed if k[0].startswith("b|nib|")],
+                                  "business", "nib", result)
+                 + self._first_time([k for k in keyed if k[0].startswith("b|name|")],
+                                    "business", "name", result))
         by_nib, by_name = self._businesses_by(
             {i.record["nib"] for _, i in keyed if i.record.get("nib")},
             {i.record["name_key"] for _, i in keyed})

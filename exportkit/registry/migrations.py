@@ -31,6 +31,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (2, "assessment history", _create(models.Assessment, models.AssessmentGap)),
 ]
 LATEST = MIGRATIONS[-1][0]
+MIGRATION_LOCK = 0x6578706B  # "expk": the advisory lock key that serialises migrations
 
 
 def current_version(connection: Connection) -> int:
@@ -44,6 +45,10 @@ def upgrade(database) -> list[str]:
     """Apply pending migrations; returns the names of those applied."""
     applied: list[str] = []
     with database.writer() as connection, connection.begin():
+        if connection.dialect.name == "postgresql":
+            # Several offices' processes may open a new shared registry at once: one
+            # migrates, the others wait and then find nothing left to do.
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         SQLModel.metadata.create_all(connection, tables=[models.SchemaMigration.__table__])
         version = current_version(connection)
         if version > LATEST:
