@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from exportkit.errors import UsageError
+from exportkit.i18n import _
 from exportkit.registry.assessments import Snapshot, store
 from exportkit.registry.facts import ProductRow, Selection, count_products, iter_products
 
@@ -53,8 +54,8 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
     markets = load_markets()
     market = markets.get(code) if code else None
     if market is None:
-        raise UsageError(f"no market data for {market_text!r}; markets with data: "
-                         + ", ".join(markets.codes()))
+        raise UsageError(_("no market data for {market!r}; markets with data: {known}").format(
+            market=market_text, known=", ".join(markets.codes())))
     return rubric, market
 
 

@@ -2,10 +2,13 @@
 
 import json
 
+import pytest
 from openpyxl import Workbook
 
 from exportkit.registry import open_registry
 from tests.conftest import SAMPLES, count, invoke, ok
+
+pytestmark = pytest.mark.usefixtures("backend")  # SQLite and PostgreSQL
 
 
 def _rows(database, sql: str):
@@ -99,7 +102,7 @@ def test_the_same_nib_twice_in_one_file_is_a_bad_row(registry_path, tmp_path):
     twice.write_text("Nama Usaha;NIB\nCV Satu;1234567890123\nCV Dua;1234567890123\n")
     result = invoke("enroll", twice)
     assert result.exit_code == 1
-    assert (f"{twice}:3:Nama Usaha: '1234567890123': the same business appears earlier, "
+    assert (f"{twice}:3:NIB: '1234567890123': the same business appears earlier, "
             f"at {twice}:2") in result.stderr
     assert count(open_registry(str(registry_path)), "business") == 0
 
@@ -172,6 +175,7 @@ def test_json_export_shape_is_accepted(registry_path, tmp_path):
     assert count(open_registry(str(registry_path)), "product") == 1
 
 
+@pytest.mark.sqlite_only("file mode and WAL journal of the SQLite file")
 def test_the_registry_file_is_private_and_in_wal_mode(enrolled, registry_path):
     assert registry_path.stat().st_mode & 0o777 == 0o600
     assert _rows(enrolled, "PRAGMA journal_mode") == [("wal",)]

@@ -9,6 +9,8 @@ from openpyxl import load_workbook
 from exportkit.reports.formats import FILE_FORMATS, Report, Table, renderer
 from tests.conftest import SAMPLES, count, invoke, ok
 
+pytestmark = pytest.mark.usefixtures("backend")  # SQLite and PostgreSQL
+
 
 @pytest.fixture
 def scored(enrolled):

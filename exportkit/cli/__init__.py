@@ -1,17 +1,36 @@
 """The `exportkit` command: a thin layer that parses, calls the core and renders.
 
 Command modules import the core inside their functions, so `exportkit --help` stays fast.
+Typer builds help texts when the command modules are imported, so the interface language
+is chosen first, from `--lang` in the arguments, EXPORTKIT_LANG or the locale.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from exportkit import __version__
-from exportkit.cli import add, db, demo, enroll, listing, rates, report, rules, score, template
-from exportkit.i18n import _, detect_language, set_language
+from exportkit.i18n import _, detect_language, language_from_argv, set_language
+
+set_language(detect_language(language_from_argv(sys.argv[1:])))
+
+# Modules are imported whole, so `exportkit.cli.enroll` stays the module, not a function.
+from exportkit.cli import (  # noqa: E402  (after the language is set)
+    add,
+    db,
+    demo,
+    enroll,
+    listing,
+    rates,
+    report,
+    rules,
+    score,
+    template,
+)
+from exportkit.cli.common import command  # noqa: E402
 
 app = typer.Typer(
     name="exportkit",
@@ -32,22 +51,20 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+                                          help=_("Show the version and exit."))] = False,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="Interface language: id or en (default: EXPORTKIT_LANG, then the "
-                       "locale).")] = None,
+        "--lang", help=_("Interface language: id or en (default: EXPORTKIT_LANG, then the "
+                         "locale)."))] = None,
 ) -> None:
-    """Get small businesses ready to export: registry, readiness scores and reports."""
+    # The help of the root command is the Typer's help above.
     set_language(detect_language(lang))
 
 
-# Modules are imported whole (not their functions) so `exportkit.cli.enroll` stays the module.
-# Modules are imported whole, so `exportkit.cli.enroll` stays the module, not a function.
-app.command("enroll")(enroll.enroll)
-app.command("list")(listing.list_command)
-app.command("template")(template.template)
-app.command("score")(score.score)
-app.command("demo")(demo.demo)
+command(app, "enroll")(enroll.enroll)
+command(app, "list")(listing.list_command)
+command(app, "template")(template.template)
+command(app, "score")(score.score)
+command(app, "demo")(demo.demo)
 app.add_typer(add.app, name="add")
 app.add_typer(db.app, name="db")
 app.add_typer(rates.app, name="rates")

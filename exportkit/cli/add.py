@@ -12,6 +12,7 @@ from exportkit.cli.common import handle_errors
 from exportkit.cli.options import Db, Json
 from exportkit.errors import UsageError
 from exportkit.i18n import _
+from exportkit.labels import label
 
 app = typer.Typer(help=_("Add or update one record from flags (for scripts)."),
                   no_args_is_help=True)
@@ -39,21 +40,24 @@ def parse_flags(args: list[str], kind: str) -> dict[str, str]:
     while position < len(args):
         flag = args[position]
         if not flag.startswith("--"):
-            raise UsageError(f"unexpected {flag!r}: give fields as --field value")
+            raise UsageError(_("unexpected {flag!r}: give fields as --field value").format(
+                flag=flag))
         name, sep, value = flag[2:].partition("=")
         if not sep:
             if position + 1 >= len(args):
-                raise UsageError(f"{flag} needs a value")
+                raise UsageError(_("{flag} needs a value").format(flag=flag))
             value = args[position + 1]
             position += 1
         name = name.replace("-", "_")
         if name not in fields:
-            raise UsageError(f"unknown field --{name.replace('_', '-')} for {kind}; fields: "
-                             + ", ".join("--" + f.replace("_", "-") for f in sorted(fields)))
+            raise UsageError(_("unknown field --{name} for {kind}; fields: {fields}").format(
+                name=name.replace("_", "-"), kind=label(kind),
+                fields=", ".join("--" + f.replace("_", "-") for f in sorted(fields))))
         record[name] = value
         position += 1
     if not record:
-        raise UsageError(f"give the {kind}'s fields as flags, e.g. --name ...")
+        raise UsageError(_("give the {kind}'s fields as flags, e.g. --name ...").format(
+            kind=label(kind)))
     return record
 
 
@@ -62,18 +66,18 @@ def _field_help(kind: str) -> str:
 
     return "\n\n".join(
         f"--{f.name.replace('_', '-')}: {f.header_en} / {f.header_id}"
-        + (" (required)" if f.required else "") for f in kinds()[kind].fields)
+        + (" " + _("(required)") if f.required else "") for f in kinds()[kind].fields)
 
 
 def _register(command_name: str, kind: str, example: str) -> None:
     @app.command(command_name, context_settings={"allow_extra_args": True,
                                                   "ignore_unknown_options": True},
-                 help=_("Add or update one {kind}.").format(kind=kind)
+                 help=_("Add or update one {kind}.").format(kind=label(kind))
                  + "\n\n" + _("Example: {example}").format(example=example),
                  epilog=None)
     @handle_errors
     def command(ctx: typer.Context, db: Db = None, as_json: Json = False,
-                dry_run: bool = typer.Option(False, "--dry-run", help="Check only.")) -> None:
+                dry_run: bool = typer.Option(False, "--dry-run", help=_("Check only."))) -> None:
         from datetime import date
 
         from exportkit.cli.enroll import show_report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable
@@ -24,9 +25,24 @@ def fail(message: str, code: int = 1) -> None:
     from rich.text import Text
 
     # The message holds user text (headers, values): never read it as markup.
-    errors.print(Text.assemble((f"{_('error')}: ", "bold red"), message), highlight=False,
+    prefix = _("error")
+    errors.print(Text.assemble((f"{prefix}: ", "bold red"), message), highlight=False,
                  soft_wrap=True)
     raise typer.Exit(code)
+
+
+def command(app: typer.Typer, name: str, **settings) -> Callable[[Callable], Callable]:
+    """Registers a command under `name` with its docstring, translated, as the help.
+
+    The docstrings of functions decorated with `handle_errors` are extracted into the
+    catalogue (exportkit/i18n_catalog.py), so each help text has one source: the docstring.
+    """
+
+    def register(func: Callable) -> Callable:
+        app.command(name, help=_(inspect.cleandoc(func.__doc__ or "")), **settings)(func)
+        return func
+
+    return register
 
 
 def handle_errors(command: Callable) -> Callable:

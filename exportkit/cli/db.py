@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import console, errors, handle_errors
+from exportkit.cli.common import command, console, errors, handle_errors
 from exportkit.cli.options import Db, Json
 from exportkit.i18n import _
+from exportkit.labels import label, labels
 
 app = typer.Typer(help=_("The registry database: location, schema, contents."),
                   no_args_is_help=True)
 
 
-@app.command("info")
+@command(app, "info")
 @handle_errors
 def info(db: Db = None, as_json: Json = False) -> None:
     """Show where the registry is, its schema version and how many rows it holds.
@@ -31,19 +32,22 @@ def info(db: Db = None, as_json: Json = False) -> None:
 
         console.print_json(json.dumps(vars(details)))
         return
-    console.print(f"{_('location')}: {details.location}", markup=False, highlight=False)
-    console.print(f"{_('backend')}: {details.backend}"
-                  + (f" ({_('journal')}: {details.journal_mode})" if details.journal_mode
-                     else ""), markup=False)
-    console.print(f"{_('schema version')}: {details.schema_version} "
-                  f"({_('latest')}: {details.latest_schema})", markup=False)
+    console.print(_("location: {location}").format(location=details.location), markup=False,
+                  highlight=False)
+    if details.journal_mode:
+        console.print(_("backend: {backend} (journal: {journal})").format(
+            backend=details.backend, journal=details.journal_mode), markup=False)
+    else:
+        console.print(_("backend: {backend}").format(backend=details.backend), markup=False)
+    console.print(_("schema version: {version} (latest: {latest})").format(
+        version=details.schema_version, latest=details.latest_schema), markup=False)
     for name, count in details.counts.items():
-        console.print(f"{_(name)}: {count}", markup=False)
+        console.print(f"{label(name)}: {count}", markup=False)
 
 
-@app.command("backup")
+@command(app, "backup")
 @handle_errors
-def backup(file: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+def backup(file: Annotated[Path, typer.Argument(help=_("Where to write the copy."))],
            db: Db = None) -> None:
     """Copy a SQLite registry safely while it is in use (PostgreSQL: says how with pg_dump).
 
@@ -56,9 +60,9 @@ def backup(file: Annotated[Path, typer.Argument(help="Where to write the copy.")
     console.print(_("backup written: {path}").format(path=file), markup=False)
 
 
-@app.command("export")
+@command(app, "export")
 @handle_errors
-def export(file: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+def export(file: Annotated[Path, typer.Argument(help=_("The JSON file to write."))],
            db: Db = None) -> None:
     """Write the whole registry as JSON; `exportkit enroll FILE` reads it back unchanged.
 
@@ -76,14 +80,14 @@ def export(file: Annotated[Path, typer.Argument(help="The JSON file to write.")]
         path=file, counts=", ".join(f"{k}: {n}" for k, n in counts.items())), markup=False)
 
 
-@app.command("merge")
+@command(app, "merge")
 @handle_errors
 def merge(
-    source: Annotated[str, typer.Argument(help="The registry to merge in: path or URL.")],
+    source: Annotated[str, typer.Argument(help=_("The registry to merge in: path or URL."))],
     prefer: Annotated[str, typer.Option(
-        help="When both hold different values: newer (by last update), mine or theirs.")
+        help=_("When both hold different values: newer (by last update), mine or theirs."))
     ] = "newer",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would change.")
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("List what would change."))
                        ] = False,
     db: Db = None,
     as_json: Json = False,
@@ -112,17 +116,16 @@ def merge(
             "conflicts": [vars(c) for c in result.conflicts],
             "problems": [str(p) for p in result.problems]}, default=str))
         return
-    rows = [(_(k), c.added, c.updated, c.unchanged, c.rejected)
+    rows = [(label(k), c.added, c.updated, c.unchanged, c.rejected)
             for k, c in result.counts.items()]
     title = (_("Dry run: nothing written") if dry_run else
              _("Merged into {where}").format(where=target.location))
-    print_table(Table(title, [_("kind"), _("added"), _("updated"), _("unchanged"),
-                              _("rejected")], rows))
+    print_table(Table(title, labels(["kind", "added", "updated", "unchanged", "rejected"]),
+                      rows))
     if result.conflicts:
         print_table(Table(_("Conflicts ({prefer} wins)").format(prefer=prefer),
-                          [_("kind"), _("record"), _("field"), _("mine"), _("theirs"),
-                           _("kept")],
-                          [(c.kind, c.record, c.field, c.mine, c.theirs, c.kept)
+                          labels(["kind", "record", "field", "mine", "theirs", "kept"]),
+                          [(label(c.kind), c.record, c.field, c.mine, c.theirs, c.kept)
                            for c in result.conflicts]))
     for problem in result.problems:
         errors.print(str(problem), markup=False)

@@ -15,11 +15,11 @@ SAMPLE_SUFFIXES = (".csv", ".xlsx", ".json")
 
 @handle_errors
 def demo(
-    samples: Annotated[Path, typer.Option(help="Folder with the sample files.")] = Path(
+    samples: Annotated[Path, typer.Option(help=_("Folder with the sample files."))] = Path(
         "samples"),
     db: Annotated[str | None, typer.Option(
-        "--db", help="Registry to build (default: a fresh demo registry in your data "
-                     "folder, not your working one).")] = None,
+        "--db", help=_("Registry to build (default: a fresh demo registry in your data "
+                       "folder, not your working one)."))] = None,
 ) -> None:
     """Build a registry from the sample files, score every product, print the shortlist.
 

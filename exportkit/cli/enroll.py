@@ -11,23 +11,24 @@ import typer
 from exportkit.cli.common import console, errors, fail, handle_errors, progress_factory
 from exportkit.cli.options import Db, Json
 from exportkit.i18n import _
+from exportkit.labels import label, labels
 
 
 @handle_errors
 def enroll(
     files: Annotated[list[Path] | None, typer.Argument(
-        help="CSV, XLSX or JSON files. Without files: enter one business by prompts.",
+        help=_("CSV, XLSX or JSON files. Without files: enter one business by prompts."),
         show_default=False)] = None,
     db: Db = None,
     encoding: Annotated[str | None, typer.Option(
-        help="Text encoding of CSV files (detected: UTF-8, UTF-8 with BOM, cp1252).")] = None,
+        help=_("Text encoding of CSV files (detected: UTF-8, UTF-8 with BOM, cp1252)."))] = None,
     mapping: Annotated[list[str] | None, typer.Option(
-        "--map", help='Read another header as a field: --map "Nama UKM=name".')] = None,
+        "--map", help=_('Read another header as a field: --map "Nama UKM=name".'))] = None,
     skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Write the good rows; save the bad ones to <file>.rejected.csv.")
+        "--skip-bad", help=_("Write the good rows; save the bad ones to <file>.rejected.csv."))
     ] = False,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="Check everything and say what would change; write nothing.")
+        "--dry-run", help=_("Check everything and say what would change; write nothing."))
     ] = False,
     as_json: Json = False,
 ) -> None:
@@ -93,8 +94,9 @@ def show_report(report, location: str, as_json: bool) -> None:
                 source=sheet.source, columns=", ".join(sheet.ignored)), markup=False)
     for problem in report.problems:
         errors.print(str(problem), markup=False, highlight=False)
-    headers = [_("kind"), _("added"), _("updated"), _("unchanged"), _("rejected")]
-    rows = [(_(kind), c.added, c.updated, c.unchanged, c.rejected) for kind, c in totals.items()]
+    headers = labels(["kind", "added", "updated", "unchanged", "rejected"])
+    rows = [(label(kind), c.added, c.updated, c.unchanged, c.rejected)
+            for kind, c in totals.items()]
     title = _("Dry run: nothing written") if report.dry_run else _("Enrolled into {where}").format(
         where=location)
     print_table(Table(title, headers, rows))

@@ -10,6 +10,7 @@ import typer
 from exportkit.cli.common import emit, handle_errors
 from exportkit.cli.options import Db, Format, ListFormat, Output
 from exportkit.i18n import _
+from exportkit.labels import label, labels
 
 
 class What(StrEnum):
@@ -21,22 +22,22 @@ class What(StrEnum):
 
 @handle_errors
 def list_command(
-    what: Annotated[What, typer.Argument(help="What to list.")],
+    what: Annotated[What, typer.Argument(help=_("What to list."))],
     db: Db = None,
-    regency: Annotated[str | None, typer.Option(help="Regency or city contains this.")] = None,
-    province: Annotated[str | None, typer.Option(help="Province contains this.")] = None,
+    regency: Annotated[str | None, typer.Option(help=_("Regency or city contains this."))] = None,
+    province: Annotated[str | None, typer.Option(help=_("Province contains this."))] = None,
     sector: Annotated[str | None, typer.Option(
-        "--sector", "--category", help="Business sector, or product/export category.")] = None,
+        "--sector", "--category", help=_("Business sector, or product/export category."))] = None,
     destination: Annotated[str | None, typer.Option(
-        help="Export destination: ISO code or name (Tiongkok, Amerika Serikat).")] = None,
-    kind: Annotated[str | None, typer.Option(help="Certificate kind (SVLK, HALAL...).")] = None,
-    year: Annotated[int | None, typer.Option(help="Export year.")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text to find.")] = None,
-    sort: Annotated[str | None, typer.Option(help="Column to sort by.")] = None,
-    desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
-    limit: Annotated[int | None, typer.Option(help="At most this many rows.")] = None,
+        help=_("Export destination: ISO code or name (Tiongkok, Amerika Serikat)."))] = None,
+    kind: Annotated[str | None, typer.Option(help=_("Certificate kind (SVLK, HALAL...)."))] = None,
+    year: Annotated[int | None, typer.Option(help=_("Export year."))] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help=_("Text to find."))] = None,
+    sort: Annotated[str | None, typer.Option(help=_("Column to sort by."))] = None,
+    desc: Annotated[bool, typer.Option("--desc", help=_("Sort descending."))] = False,
+    limit: Annotated[int | None, typer.Option(help=_("At most this many rows."))] = None,
     include_contacts: Annotated[bool, typer.Option(
-        "--include-contacts", help="Show contact persons, phones and e-mails.")] = False,
+        "--include-contacts", help=_("Show contact persons, phones and e-mails."))] = False,
     fmt: Format = ListFormat.table,
     output: Output = None,
 ) -> None:
@@ -66,5 +67,5 @@ def list_command(
     database = open_registry(db)
     names, rows = list_rows(database, what.value, filters, sort=sort, descending=desc,
                             limit=limit, include_personal=include_contacts)
-    title = _("{what}: {n} row(s)").format(what=_(what.value), n=len(rows))
-    emit([Table(title, [_(n) for n in names], rows, keys=names)], fmt.value, output)
+    title = _("{what}: {n} row(s)").format(what=label(what.value), n=len(rows))
+    emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)

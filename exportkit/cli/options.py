@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
+from exportkit.i18n import _
+
 Db = Annotated[str | None, typer.Option(
     "--db", envvar="EXPORTKIT_DB", show_envvar=True,
-    help="Registry: a SQLite file path or a SQLAlchemy URL "
-         "(postgresql+psycopg://user@host/db). Default: your data folder.")]
+    help=_("Registry: a SQLite file path or a SQLAlchemy URL "
+           "(postgresql+psycopg://user@host/db). Default: your data folder."))]
 
 
 class ListFormat(StrEnum):
@@ -25,9 +27,9 @@ class TextFormat(StrEnum):
     json = "json"
 
 
-Format = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+Format = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output format."))]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file."))]
+Json = Annotated[bool, typer.Option("--json", help=_("Print JSON for scripts."))]
 
 
 class ReportFormat(StrEnum):
@@ -40,6 +42,6 @@ class ReportFormat(StrEnum):
 
 
 ReportFormatOption = Annotated[ReportFormat, typer.Option(
-    "--format", "-f", help="table on the terminal, or a file format.")]
+    "--format", "-f", help=_("table on the terminal, or a file format."))]
 Market = Annotated[str | None, typer.Option(
-    "--market", "-m", help="Destination: ISO code or name (AE, Tiongkok, Korea Selatan).")]
+    "--market", "-m", help=_("Destination: ISO code or name (AE, Tiongkok, Korea Selatan)."))]

@@ -6,21 +6,22 @@ from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import emit, handle_errors
+from exportkit.cli.common import command, emit, handle_errors
 from exportkit.cli.options import Db, Format, ListFormat, Output
 from exportkit.i18n import _
+from exportkit.labels import labels
 
 app = typer.Typer(help=_("Exchange rates used to convert export values."),
                   no_args_is_help=True)
 
 
-@app.command("set")
+@command(app, "set")
 @handle_errors
 def set_rate(
-    currency: Annotated[str, typer.Argument(help="ISO currency code, e.g. USD.")],
-    year: Annotated[int, typer.Argument(help="The year the rate applies to.")],
-    rate: Annotated[str, typer.Argument(help="Rupiah per one unit, e.g. 14013 or 14.013.")],
-    source: Annotated[str | None, typer.Option(help="Where the rate comes from.")] = None,
+    currency: Annotated[str, typer.Argument(help=_("ISO currency code, e.g. USD."))],
+    year: Annotated[int, typer.Argument(help=_("The year the rate applies to."))],
+    rate: Annotated[str, typer.Argument(help=_("Rupiah per one unit, e.g. 14013 or 14.013."))],
+    source: Annotated[str | None, typer.Option(help=_("Where the rate comes from."))] = None,
     db: Db = None,
 ) -> None:
     """Set the rupiah rate of a currency for a year.
@@ -42,7 +43,7 @@ def set_rate(
     show_report(report, database.location, as_json=False)
 
 
-@app.command("list")
+@command(app, "list")
 @handle_errors
 def list_rates(db: Db = None, fmt: Format = ListFormat.table, output: Output = None) -> None:
     """List the exchange rates.
@@ -54,5 +55,5 @@ def list_rates(db: Db = None, fmt: Format = ListFormat.table, output: Output = N
     from exportkit.reports.formats import Table
 
     keys, rows = list_rates(open_registry(db))
-    emit([Table(_("Exchange rates (rupiah per unit)"), [_(k) for k in keys], rows, keys)],
+    emit([Table(_("Exchange rates (rupiah per unit)"), labels(keys), rows, keys)],
          fmt.value, output)

@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import emit, errors, handle_errors
+from exportkit.cli.common import command, emit, errors, handle_errors
 from exportkit.cli.options import Db, Market, Output, ReportFormat, ReportFormatOption
 from exportkit.i18n import _
 
 app = typer.Typer(help=_("Reports for programme committees, trade missions and the regent."),
                   no_args_is_help=True)
 
-Regency = Annotated[str | None, typer.Option(help="Only businesses in this regency.")]
+Regency = Annotated[str | None, typer.Option(help=_("Only businesses in this regency."))]
 
 
 def _market_code(market: str | None) -> str | None:
@@ -39,20 +39,20 @@ def _category(text: str | None) -> str | None:
     return code
 
 
-@app.command("shortlist")
+@command(app, "shortlist")
 @handle_errors
 def shortlist(
-    top: Annotated[int, typer.Option(help="How many businesses.")] = 25,
+    top: Annotated[int, typer.Option(help=_("How many businesses."))] = 25,
     market: Market = None,
     regency: Regency = None,
-    category: Annotated[str | None, typer.Option(help="Best product in this category.")
+    category: Annotated[str | None, typer.Option(help=_("Best product in this category."))
                         ] = None,
     max_per_category: Annotated[int | None, typer.Option(
-        help="At most this many businesses whose best product is in one category.")] = None,
+        help=_("At most this many businesses whose best product is in one category."))] = None,
     include_blocked: Annotated[bool, typer.Option("--include-blocked",
-                                                  help="Keep blocked businesses.")] = False,
+                                                  help=_("Keep blocked businesses."))] = False,
     save_cohort: Annotated[str | None, typer.Option(
-        help="Save the selection as a cohort with this name.")] = None,
+        help=_("Save the selection as a cohort with this name."))] = None,
     db: Db = None, fmt: ReportFormatOption = ReportFormat.table, output: Output = None,
 ) -> None:
     """Rank the most export-ready businesses for a programme.
@@ -82,10 +82,10 @@ def shortlist(
             name=save_cohort, n=len(ids)), markup=False)
 
 
-@app.command("gaps")
+@command(app, "gaps")
 @handle_errors
 def gaps(market: Market = None, regency: Regency = None,
-         limit: Annotated[int | None, typer.Option(help="At most this many detail rows.")
+         limit: Annotated[int | None, typer.Option(help=_("At most this many detail rows."))
                           ] = None,
          db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
          output: Output = None) -> None:
@@ -100,13 +100,13 @@ def gaps(market: Market = None, regency: Regency = None,
          output)
 
 
-@app.command("markets")
+@command(app, "markets")
 @handle_errors
-def markets(product: Annotated[int | None, typer.Option(help="Score this product id.")
+def markets(product: Annotated[int | None, typer.Option(help=_("Score this product id."))
                                ] = None,
-            category: Annotated[str | None, typer.Option(help="Or: rules for a category.")
+            category: Annotated[str | None, typer.Option(help=_("Or: rules for a category."))
                                 ] = None,
-            rubric: Annotated[Path | None, typer.Option(help="Your own rubric file.")] = None,
+            rubric: Annotated[Path | None, typer.Option(help=_("Your own rubric file."))] = None,
             db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
             output: Output = None) -> None:
     """Destinations ranked by fit for a product (or what they ask of a category).
@@ -132,17 +132,17 @@ def markets(product: Annotated[int | None, typer.Option(help="Score this product
     emit(report, fmt.value, output)
 
 
-@app.command("exports")
+@command(app, "exports")
 @handle_errors
 def exports(
     by: Annotated[str, typer.Option(
-        help="year, commodity, destination, regency, business or category.")] = "year",
-    currency: Annotated[str, typer.Option(help="IDR or USD (converted with the rates).")
+        help=_("year, commodity, destination, regency, business or category."))] = "year",
+    currency: Annotated[str, typer.Option(help=_("IDR or USD (converted with the rates)."))
                         ] = "IDR",
-    years: Annotated[str | None, typer.Option(help="Only these years: 2024,2025.")] = None,
-    regency: Annotated[str | None, typer.Option(help="Only this regency.")] = None,
-    province: Annotated[str | None, typer.Option(help="Only this province.")] = None,
-    destination: Annotated[str | None, typer.Option(help="Only this destination.")] = None,
+    years: Annotated[str | None, typer.Option(help=_("Only these years: 2024,2025."))] = None,
+    regency: Annotated[str | None, typer.Option(help=_("Only this regency."))] = None,
+    province: Annotated[str | None, typer.Option(help=_("Only this province."))] = None,
+    destination: Annotated[str | None, typer.Option(help=_("Only this destination."))] = None,
     db: Db = None, fmt: ReportFormatOption = ReportFormat.table, output: Output = None,
 ) -> None:
     """Export values with growth on the previous year, converted with the rates table.
@@ -165,9 +165,9 @@ def exports(
     emit(exports_report(open_registry(db), query), fmt.value, output)
 
 
-@app.command("progress")
+@command(app, "progress")
 @handle_errors
-def progress(cohort: Annotated[str, typer.Option(help="The cohort's name.")],
+def progress(cohort: Annotated[str, typer.Option(help=_("The cohort's name."))],
              market: Market = None, db: Db = None,
              fmt: ReportFormatOption = ReportFormat.table, output: Output = None) -> None:
     """Readiness of a cohort at the start against its latest assessment.
@@ -180,13 +180,13 @@ def progress(cohort: Annotated[str, typer.Option(help="The cohort's name.")],
     emit(progress_report(open_registry(db), cohort, _market_code(market)), fmt.value, output)
 
 
-@app.command("catalog")
+@command(app, "catalog")
 @handle_errors
 def catalog(market: Market = None, regency: Regency = None,
             include_contacts: Annotated[bool, typer.Option(
-                "--include-contacts", help="Add contact persons, phones and e-mails.")
+                "--include-contacts", help=_("Add contact persons, phones and e-mails."))
             ] = False,
-            rubric: Annotated[Path | None, typer.Option(help="Your own rubric file.")] = None,
+            rubric: Annotated[Path | None, typer.Option(help=_("Your own rubric file."))] = None,
             db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
             output: Output = None) -> None:
     """The export-ready products with HS code, capacity, price and certificates.
@@ -204,11 +204,11 @@ def catalog(market: Market = None, regency: Regency = None,
                         include_contacts, regency), fmt.value, output)
 
 
-@app.command("overview")
+@command(app, "overview")
 @handle_errors
-def overview(top: Annotated[int, typer.Option(help="Businesses on the shortlist.")] = 25,
+def overview(top: Annotated[int, typer.Option(help=_("Businesses on the shortlist."))] = 25,
              market: Market = None, regency: Regency = None,
-             currency: Annotated[str, typer.Option(help="IDR or USD.")] = "IDR",
+             currency: Annotated[str, typer.Option(help=_("IDR or USD."))] = "IDR",
              db: Db = None, fmt: ReportFormatOption = ReportFormat.html,
              output: Output = None) -> None:
     """Shortlist with score bars, the most common gaps, export values by year and commodity.

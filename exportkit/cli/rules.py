@@ -7,9 +7,12 @@ from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import console, emit, handle_errors
+from exportkit.cli.common import command, console, emit, handle_errors
 from exportkit.cli.options import Format, ListFormat, Output
-from exportkit.i18n import _, current_language
+from exportkit.i18n import N_, _, current_language
+from exportkit.labels import labels
+
+COVERAGE = {"known": N_("known"), "partial": N_("partial"), "unknown": N_("unknown")}
 
 rubric_app = typer.Typer(help=_("The readiness rubric: dimensions, weights, criteria, sources."),
                          no_args_is_help=True)
@@ -17,10 +20,10 @@ markets_app = typer.Typer(help=_("Destination market rules and their coverage.")
                           no_args_is_help=True)
 
 
-@rubric_app.command("show")
+@command(rubric_app, "show")
 @handle_errors
 def rubric_show(
-    rubric: Annotated[Path | None, typer.Option(help="A rubric file (default: shipped).")
+    rubric: Annotated[Path | None, typer.Option(help=_("A rubric file (default: shipped)."))
                       ] = None,
     fmt: Format = ListFormat.table,
     output: Output = None,
@@ -41,12 +44,12 @@ def rubric_show(
             "source", "checked"]
     title = _("Rubric {version} (digest {digest})").format(version=loaded.version,
                                                            digest=loaded.digest)
-    emit([Table(title, [_(k) for k in keys], rows, keys)], fmt.value, output)
+    emit([Table(title, labels(keys), rows, keys)], fmt.value, output)
 
 
-@rubric_app.command("check")
+@command(rubric_app, "check")
 @handle_errors
-def rubric_check(file: Annotated[Path, typer.Argument(help="The rubric file to check.")]
+def rubric_check(file: Annotated[Path, typer.Argument(help=_("The rubric file to check."))]
                  ) -> None:
     """Check a rubric file: every key, type, date and code; the error names file and key.
 
@@ -60,7 +63,7 @@ def rubric_check(file: Annotated[Path, typer.Argument(help="The rubric file to c
         file=file, version=loaded.version, digest=loaded.digest, n=criteria), markup=False)
 
 
-@markets_app.command("coverage")
+@command(markets_app, "coverage")
 @handle_errors
 def markets_coverage(fmt: Format = ListFormat.table, output: Output = None) -> None:
     """Which destinations have rules for which categories, and how many facts are unknown.
@@ -76,18 +79,22 @@ def markets_coverage(fmt: Format = ListFormat.table, output: Output = None) -> N
     cells: dict[str, dict[str, str]] = {}
     unknown = 0
     for row in coverage(markets, codes):
+        status = _(COVERAGE.get(row.status, row.status))
         cells.setdefault(row.market, {})[row.category] = (
-            row.status if not row.unknown else f"{row.status} ({row.unknown}/{row.facts}?)")
+            status if not row.unknown else f"{status} ({row.unknown}/{row.facts}?)")
         unknown += row.unknown
-    rows = [(market, *(cells[market].get(c, "") for c in codes)) for market in cells]
+    lang = current_language()
+    rows = [(market, markets.get(market).name(lang),
+             *(cells[market].get(c, "") for c in codes)) for market in cells]
     title = _("Market data {version}: {m} markets x {c} categories, {u} unknown facts").format(
         version=markets.version, m=len(rows), c=len(codes), u=unknown)
-    emit([Table(title, ["market", *codes], rows)], fmt.value, output)
+    keys = ["market", "country", *codes]
+    emit([Table(title, labels(keys), rows, keys)], fmt.value, output)
 
 
-@markets_app.command("show")
+@command(markets_app, "show")
 @handle_errors
-def markets_show(market: Annotated[str, typer.Argument(help="ISO code or country name.")]
+def markets_show(market: Annotated[str, typer.Argument(help=_("ISO code or country name."))]
                  ) -> None:
     """Show one destination's rules: transit, origin forms, per-category requirements.
 

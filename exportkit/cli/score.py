@@ -11,6 +11,7 @@ import typer
 from exportkit.cli.common import console, emit, errors, handle_errors, print_table
 from exportkit.cli.options import Db, Output
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 
 SHOWN = 500  # products listed in the terminal; the rest are counted and stored
 
@@ -24,23 +25,23 @@ class ScoreFormat(StrEnum):
 @handle_errors
 def score(
     market: Annotated[str | None, typer.Option(
-        "--market", "-m", help="Destination: ISO code or name (AE, Tiongkok, Korea Selatan).")
+        "--market", "-m", help=_("Destination: ISO code or name (AE, Tiongkok, Korea Selatan)."))
     ] = None,
-    all_products: Annotated[bool, typer.Option("--all", help="Score every product.")] = False,
-    business: Annotated[str | None, typer.Option(help="Only this business (NIB).")] = None,
-    product: Annotated[list[int] | None, typer.Option(help="Only this product id.")] = None,
-    regency: Annotated[str | None, typer.Option(help="Only businesses in this regency.")
+    all_products: Annotated[bool, typer.Option("--all", help=_("Score every product."))] = False,
+    business: Annotated[str | None, typer.Option(help=_("Only this business (NIB)."))] = None,
+    product: Annotated[list[int] | None, typer.Option(help=_("Only this product id."))] = None,
+    regency: Annotated[str | None, typer.Option(help=_("Only businesses in this regency."))
                        ] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the full breakdown.")
+    explain: Annotated[bool, typer.Option("--explain", help=_("Show the full breakdown."))
                        ] = False,
     fail_under: Annotated[float | None, typer.Option(
-        "--fail-under", help="Exit 1 if any product scores below this total.")] = None,
-    rubric: Annotated[Path | None, typer.Option(help="Score with your own rubric file.")
+        "--fail-under", help=_("Exit 1 if any product scores below this total."))] = None,
+    rubric: Annotated[Path | None, typer.Option(help=_("Score with your own rubric file."))
                       ] = None,
-    no_save: Annotated[bool, typer.Option("--no-save", help="Do not store the scores.")
+    no_save: Annotated[bool, typer.Option("--no-save", help=_("Do not store the scores."))
                        ] = False,
     db: Db = None,
-    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("Output format."))
                    ] = ScoreFormat.table,
     output: Output = None,
 ) -> None:
@@ -113,13 +114,16 @@ def _show(run, fmt: ScoreFormat, explain: bool, output: Path | None) -> None:
         action = (getattr(first.text, lang) + (f" (+{first.gain:g})" if first.gain else "")
                   if first else "")
         rows.append((s.product_id, s.business, a.name, a.category, a.total,
-                     getattr(a.level_name, lang), "yes" if a.blocked else "", action))
+                     getattr(a.level_name, lang), _("yes") if a.blocked else "", action))
     keys = ["product_id", "business", "product", "category", "total", "level", "blocked",
             "first_action"]
-    title = _("Readiness{market}: {n} product(s), rubric {version}").format(
-        market=f" for {run.market}" if run.market else "", n=run.products,
-        version=run.rubric_version)
-    table = Table(title, [_(k) for k in keys], rows, keys)
+    if run.market:
+        title = _("Readiness for {market}: {n} product(s), rubric {version}").format(
+            market=run.market, n=run.products, version=run.rubric_version)
+    else:
+        title = _("Readiness: {n} product(s), rubric {version}").format(
+            n=run.products, version=run.rubric_version)
+    table = Table(title, labels(keys), rows, keys, {"total": "number"})
     if fmt is ScoreFormat.csv:
         emit([table], "csv", output)
         return

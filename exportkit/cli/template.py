@@ -32,12 +32,12 @@ class Kind(StrEnum):
 
 @handle_errors
 def template(
-    fmt: Annotated[TemplateFormat, typer.Option("--format", "-f", help="File format.")
+    fmt: Annotated[TemplateFormat, typer.Option("--format", "-f", help=_("File format."))
                    ] = TemplateFormat.xlsx,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the headers.")] = Lang.id,
-    kind: Annotated[Kind | None, typer.Option(help="Only this kind (default: all).")] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help=_("Language of the headers."))] = Lang.id,
+    kind: Annotated[Kind | None, typer.Option(help=_("Only this kind (default: all)."))] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="The .xlsx file, or the folder for CSV files.")] = None,
+        "--output", "-o", help=_("The .xlsx file, or the folder for CSV files."))] = None,
 ) -> None:
     """Write blank templates for officers to hand to businesses.
 

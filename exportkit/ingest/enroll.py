@@ -15,6 +15,7 @@ from pathlib import Path
 
 from exportkit import safe_csv
 from exportkit.errors import InputRejected, RowProblem
+from exportkit.i18n import _
 from exportkit.ingest.plan import Plan, make_plan
 from exportkit.ingest.readers import Sheet, open_sheets, shape_problem
 from exportkit.ingest.spec import parse_mapping
@@ -79,7 +80,7 @@ class _Rejects:
         if self._stream is None:
             self._stream = self.path.open("w", encoding="utf-8-sig", newline="")
             self._writer = safe_csv.writer(self._stream)
-            self._writer.writerow([*self.headers, "reason"])
+            self._writer.writerow([*self.headers, _("reason")])
         self._writer.writerow([*("" if c is None else c for c in (cells or [])), reason])
 
     def close(self, keep: bool) -> str | None:
@@ -177,7 +178,7 @@ class _Run:
         if batch:
             self._flush(plan, batch, summary, rejects)
         if rows == 0:
-            summary.notes.append("no rows below the header row; nothing to enroll from it")
+            summary.notes.append(_("no rows below the header row; nothing to enroll from it"))
 
     def _flush(self, plan: Plan, batch: list[Item], summary: SheetSummary,
                rejects: _Rejects) -> None:
@@ -218,7 +219,7 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
         rows = sum(s.counts.rejected for s in summaries)
         raise InputRejected(
             problems, problem_count,
-            f"{rows} bad row(s), {problem_count} problem(s); nothing was written. Fix the "
-            "rows, or use --skip-bad to write the good rows and save the bad ones to "
-            "<file>.rejected.csv")
+            _("{rows} bad row(s), {problems} problem(s); nothing was written. Fix the rows, or "
+              "use --skip-bad to write the good rows and save the bad ones to "
+              "<file>.rejected.csv").format(rows=rows, problems=problem_count))
     return report

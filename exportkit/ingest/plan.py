@@ -12,6 +12,7 @@ from datetime import date
 from functools import partial
 
 from exportkit.errors import ExportkitError, UsageError
+from exportkit.i18n import N_, _
 from exportkit.ingest import values as v
 from exportkit.ingest.spec import (
     FieldSpec,
@@ -24,6 +25,7 @@ from exportkit.ingest.spec import (
     kind_named,
     kinds,
 )
+from exportkit.labels import label
 from exportkit.text import compact
 
 # Which kind wins when a header row could be read as several: the most specific first.
@@ -81,13 +83,14 @@ def parser_for(field: FieldSpec, today: date, comma_groups: bool = False):
         case "choice":
             return v.make_choice_parser(field.choices)
         case "category":
-            return v.make_lookup_parser(category_index(), "category", sorted(categories()))
+            return v.make_lookup_parser(category_index(), N_("category"),
+                                        sorted(categories()))
     raise ValueError(f"fields.toml: unknown field type {field.type!r} for {field.name}")
 
 
 def field_parser(field: FieldSpec, kind: str, today: date, comma_groups: bool = False):
     if kind == "certification" and field.name == "kind":
-        return v.make_lookup_parser(certificate_index(), "certificate",
+        return v.make_lookup_parser(certificate_index(), N_("certificate"),
                                     sorted(certificate_kinds()))
     return parser_for(field, today, comma_groups)
 
@@ -123,32 +126,36 @@ def make_plan(source: str, headers: list[str], mapping: dict[str, str], today: d
               hint: str | None = None, comma_groups: bool = False) -> Plan:
     """comma_groups: "3,000" means three thousand (a comma-separated CSV file)."""
     if not any(h.strip() for h in headers):
-        raise HeaderProblem(f"{source}: the header row is empty")
+        raise HeaderProblem(_("{source}: the header row is empty").format(source=source))
     name = detect_kind(headers, mapping, hint)
     if name is None:
         shown = ", ".join(repr(h if len(h) <= 40 else h[:37] + "...") for h in headers[:8] if h)
-        raise HeaderProblem(
-            f"{source}: cannot tell what this file holds from its headers ({shown}); "
+        raise HeaderProblem(_(
+            "{source}: cannot tell what this file holds from its headers ({shown}); "
             "expected e.g. 'Nama Usaha' (businesses), 'Nama Produk' (products), "
             "'Jenis Sertifikat' (certificates), 'Nilai Ekspor' and 'Tahun' (exports); "
-            "run `exportkit template` for the headers, or use --map \"Header=field\"")
+            "run `exportkit template` for the headers, or use --map \"Header=field\"").format(
+                source=source, shown=shown))
     kind = kinds()[name]
     matched = _match(kind, headers, mapping)
     seen: dict[str, int] = {}
     for position, field_name in matched.items():
         if field_name in seen:
             raise HeaderProblem(
-                f"{source}: columns {headers[seen[field_name]]!r} and {headers[position]!r} "
-                f"both mean {field_name!r}; remove or rename one")
+                _("{source}: columns {first!r} and {second!r} both mean {field!r}; remove or "
+                  "rename one").format(source=source, first=headers[seen[field_name]],
+                                       second=headers[position], field=field_name))
         seen[field_name] = position
     missing = [f for f in kind.required if f.name not in seen]
     if missing:
         names = "; ".join(f"{f.header_id!r} / {f.header_en!r}" for f in missing)
-        raise HeaderProblem(f"{source}: a {name} file needs the column(s) {names}")
+        raise HeaderProblem(_("{source}: a {kind} file needs the column(s) {names}").format(
+            source=source, kind=label(name), names=names))
     for unknown_target in {t for t in mapping.values()} - {f.name for f in kind.fields}:
         if unknown_target not in {f.name for k in kinds().values() for f in k.fields}:
-            raise UsageError(f"--map: {unknown_target!r} is not a field; see "
-                             "`exportkit template --format csv` for the field names")
+            raise UsageError(_("--map: {field!r} is not a field; see `exportkit template "
+                               "--format csv` for the field names").format(
+                field=unknown_target))
     columns = tuple(
         Column(position, headers[position], kind.field(field_name),
                field_parser(kind.field(field_name), name, today, comma_groups))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exportkit.errors import ExportkitError, RowProblem, UsageError
+from exportkit.i18n import N_, _
 
 SNIFF_BYTES = 64 * 1024
 MAX_CELL = 1_000_000  # characters; a longer cell is a broken file, not data
@@ -40,28 +41,29 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
 
 
-_MAGIC = [
-    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx file?)"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"%PDF", "a PDF document"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls file: save it as .xlsx or CSV"),
-    (b"GIF8", "a GIF image"),
+_MAGIC = [  # what a file is, by its first bytes; translated where it is shown
+    (b"PK\x03\x04", N_("a ZIP archive (an Excel .xlsx file?)")),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel .xls file: save it as .xlsx or CSV")),
+    (b"GIF8", N_("a GIF image")),
 ]
 
 
 def open_sheets(path: Path, encoding: str | None = None) -> list[Sheet]:
     if not path.exists():
-        raise FileProblem(f"{path}: no such file")
+        raise FileProblem(_("{path}: no such file").format(path=path))
     if path.is_dir():
-        raise FileProblem(f"{path}: is a folder; name the files inside it")
+        raise FileProblem(_("{path}: is a folder; name the files inside it").format(path=path))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_sheets(path)
     if suffix == ".json":
         return _json_sheets(path, encoding)
     if suffix in (".xls",):
-        raise FileProblem(f"{path}: old .xls workbooks are not read; save it as .xlsx or CSV")
+        raise FileProblem(_("{path}: old .xls workbooks are not read; save it as .xlsx or "
+                            "CSV").format(path=path))
     return [_csv_sheet(path, encoding)]
 
 
@@ -119,9 +121,11 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
         head = f.read(SNIFF_BYTES)
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise FileProblem(f"{path}: this is {what}, not a CSV file")
+            raise FileProblem(_("{path}: this is {what}, not a CSV file").format(
+                path=path, what=_(what)))
     if not head:
-        raise FileProblem(f"{path}: the file is empty (0 bytes); nothing to enroll")
+        raise FileProblem(_("{path}: the file is empty (0 bytes); nothing to enroll").format(
+            path=path))
     has_utf16_bom = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if encoding:
         try:
@@ -130,17 +134,19 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
                 raise LookupError(encoding)
             codec = info.name
         except LookupError as exc:
-            raise UsageError(f"--encoding {encoding!r}: unknown encoding; try utf-8 or "
-                             "cp1252") from exc
+            raise UsageError(_("--encoding {encoding!r}: unknown encoding; try utf-8 or "
+                               "cp1252").format(encoding=encoding)) from exc
         if has_utf16_bom and not codec.startswith("utf-16"):
-            raise FileProblem(f"{path}: this is UTF-16 text (it starts with a UTF-16 "
-                              "byte-order mark), not " + encoding + "; leave out --encoding")
+            raise FileProblem(_("{path}: this is UTF-16 text (it starts with a UTF-16 "
+                                "byte-order mark), not {encoding}; leave out --encoding").format(
+                path=path, encoding=encoding))
     wide = encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     if b"\x00" in head and not has_utf16_bom and not wide:
         if _looks_like_utf16(head):
-            raise FileProblem(f"{path}: this looks like UTF-16 text without a byte-order mark; "
-                              "save it as \"CSV UTF-8\", or use --encoding utf-16-le")
-        raise FileProblem(f"{path}: this is a binary file, not a CSV file")
+            raise FileProblem(_("{path}: this looks like UTF-16 text without a byte-order "
+                                "mark; save it as \"CSV UTF-8\", or use --encoding "
+                                "utf-16-le").format(path=path))
+        raise FileProblem(_("{path}: this is a binary file, not a CSV file").format(path=path))
     chosen = encoding or _detect_encoding(path, head)
     decoder = codecs.getincrementaldecoder(chosen)("strict" if encoding else "replace")
     try:
@@ -148,13 +154,17 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
     except UnicodeDecodeError as exc:
         row = head[:exc.start].count(b"\n") + 1
         raise FileProblem(
-            f"{path}: row {row}: not valid {chosen} text (byte {head[exc.start]:#04x}); try "
-            f"--encoding {_other_encoding(chosen)}") from exc
+            _("{path}: row {row}: not valid {encoding} text (byte {byte}); try --encoding "
+              "{other}").format(path=path, row=row, encoding=chosen,
+                                byte=f"{head[exc.start]:#04x}",
+                                other=_other_encoding(chosen))) from exc
     if not text_head.strip():
-        raise FileProblem(f"{path}: the file holds only blank space; nothing to enroll")
+        raise FileProblem(_("{path}: the file holds only blank space; nothing to "
+                            "enroll").format(path=path))
     if len(head) == SNIFF_BYTES and not any(c in text_head for c in "\r\n"):
-        raise FileProblem(f"{path}: row 1: the header row is longer than {SNIFF_BYTES:,} "
-                          "bytes; is this really a CSV file of records?")
+        raise FileProblem(_("{path}: row 1: the header row is longer than {size} bytes; is "
+                            "this really a CSV file of records?").format(
+            path=path, size=f"{SNIFF_BYTES:,}"))
     delimiter = _detect_delimiter(text_head)
 
     def rows(progress: Progress | None = None) -> Iterator[tuple[int, list]]:
@@ -183,22 +193,25 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
                 yield number, cells
         except UnicodeDecodeError as exc:
             raise FileProblem(
-                f"{path}: row {number + 1}: not valid {chosen} text; try --encoding "
-                f"{_other_encoding(chosen)}") from exc
+                _("{path}: row {row}: not valid {encoding} text; try --encoding "
+                  "{other}").format(path=path, row=number + 1, encoding=chosen,
+                                    other=_other_encoding(chosen))) from exc
         except csv.Error as exc:
             if "field limit" in str(exc):
                 raise FileProblem(
-                    f"{path}: row {number + 1}: a cell is longer than {MAX_CELL:,} characters; "
-                    "is this really a CSV file of records? (an unclosed quote can do this "
-                    "too)") from exc
-            raise FileProblem(f"{path}: row {number + 1}: {exc}") from exc
+                    _("{path}: row {row}: a cell is longer than {size} characters; is this "
+                      "really a CSV file of records? (an unclosed quote can do this "
+                      "too)").format(path=path, row=number + 1, size=f"{MAX_CELL:,}")) from exc
+            raise FileProblem(_("{path}: row {row}: {reason}").format(
+                path=path, row=number + 1, reason=exc)) from exc
         finally:
             stream.close()
 
     try:
         header_cells = next(csv.reader(io.StringIO(text_head, newline=""), delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
-        raise FileProblem(f"{path}: cannot read the header row: {exc}") from exc
+        raise FileProblem(_("{path}: cannot read the header row: {reason}").format(
+            path=path, reason=exc)) from exc
     return Sheet(source=str(path), headers=[_header_text(h) for h in header_cells], read=rows,
                  size=path.stat().st_size, delimiter=delimiter)
 
@@ -207,14 +220,14 @@ def _check_closed_quotes(path: Path, number: int, text: str, delimiter: str) -> 
     """A record over several lines is fine (a quoted cell with line breaks), unless its
     quote never closes: then the rest of the file was swallowed into one cell."""
     try:
-        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+        for _row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
             pass
     except csv.Error:
         if text.count('"') % 2:
             raise FileProblem(
-                f"{path}: row {number}: a quote (\") opens a value that is never closed, so "
-                "the rest of the file would be read as one cell; close the quote or remove "
-                "it") from None
+                _("{path}: row {row}: a quote (\") opens a value that is never closed, so the "
+                  "rest of the file would be read as one cell; close the quote or remove "
+                  "it").format(path=path, row=number)) from None
 
 
 def shape_problem(sheet: Sheet, number: int, cells: list) -> RowProblem | None:
@@ -226,17 +239,20 @@ def shape_problem(sheet: Sheet, number: int, cells: list) -> RowProblem | None:
     for index in range(width, len(cells)):
         if str(cells[index]).strip():
             return RowProblem(
-                sheet.source, number, f"column {index + 1}", str(cells[index]),
-                f"this row has {len(cells)} cells but the header row has {width}; a stray "
-                f"{sheet.delimiter!r} or a missing quote? Put quotes around values that "
-                f"contain {sheet.delimiter!r}")
+                sheet.source, number, _("column {n}").format(n=index + 1), str(cells[index]),
+                _("this row has {cells} cells but the header row has {width}; a stray "
+                  "{delimiter!r} or a missing quote? Put quotes around values that contain "
+                  "{delimiter!r}").format(cells=len(cells), width=width,
+                                          delimiter=sheet.delimiter))
     if len(cells) == 1 and width > 1:  # the file's delimiter nowhere in the row
         for other in _DELIMITERS:
             if other != sheet.delimiter and str(cells[0]).count(other) >= width - 1:
                 return RowProblem(
-                    sheet.source, number, sheet.headers[0] or "column 1", str(cells[0]),
-                    f"this row is separated by {other!r} but the header row by "
-                    f"{sheet.delimiter!r}; use one delimiter in the whole file")
+                    sheet.source, number, sheet.headers[0] or _("column {n}").format(n=1),
+                    str(cells[0]),
+                    _("this row is separated by {other!r} but the header row by "
+                      "{delimiter!r}; use one delimiter in the whole file").format(
+                        other=other, delimiter=sheet.delimiter))
     return None
 
 
@@ -270,7 +286,6 @@ class MergedCell(str):
     ref: str = ""
 
 
-_XLSX_PROBLEMS = "; open it in Excel or LibreOffice and save it again as .xlsx"
 
 
 def _reason(exc: BaseException) -> str:
@@ -285,15 +300,18 @@ def _unreadable(path: Path, exc: BaseException) -> FileProblem:
         head = b""
     for magic, what in _MAGIC:
         if head.startswith(magic) and magic != b"PK\x03\x04":
-            return FileProblem(f"{path}: this is {what}, not an .xlsx workbook")
+            return FileProblem(_("{path}: this is {what}, not an .xlsx workbook").format(
+                path=path, what=_(what)))
     if head and not head.startswith(b"PK") and b"\x00" not in head:
-        return FileProblem(f"{path}: this is text, not an .xlsx workbook (a CSV file named "
-                           ".xlsx?); rename it to .csv")
+        return FileProblem(_("{path}: this is text, not an .xlsx workbook (a CSV file named "
+                             ".xlsx?); rename it to .csv").format(path=path))
     if head.startswith(b"PK") and isinstance(exc, zipfile.BadZipFile | EOFError):
-        return FileProblem(f"{path}: the workbook is damaged or cut short ({_reason(exc)})"
-                           f"{_XLSX_PROBLEMS}")
-    return FileProblem(f"{path}: not a readable .xlsx workbook ({_reason(exc)})"
-                       f"{_XLSX_PROBLEMS}")
+        return FileProblem(_("{path}: the workbook is damaged or cut short ({reason}); open "
+                             "it in Excel or LibreOffice and save it again as .xlsx").format(
+            path=path, reason=_reason(exc)))
+    return FileProblem(_("{path}: not a readable .xlsx workbook ({reason}); open it in Excel "
+                         "or LibreOffice and save it again as .xlsx").format(
+        path=path, reason=_reason(exc)))
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*ref="([A-Z]+[0-9]+):([A-Z]+[0-9]+)"')
@@ -347,11 +365,11 @@ def _workbook_sheets(path: Path, book) -> list[Sheet]:
     hidden = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
-            skipped.append(f"hidden sheet {ws.title!r} ignored")
+            skipped.append(_("hidden sheet {name!r} ignored").format(name=ws.title))
             hidden.append(ws.title)
             continue
         if not hasattr(ws, "iter_rows"):  # a chart sheet
-            skipped.append(f"chart sheet {ws.title!r} ignored")
+            skipped.append(_("chart sheet {name!r} ignored").format(name=ws.title))
             continue
         try:
             has_formulas, merged = _scan_sheet(book, ws)
@@ -372,7 +390,7 @@ def _workbook_sheets(path: Path, book) -> list[Sheet]:
                 headers = ["" if v is None else _header_text(str(v)) for v in values]
                 break
         if headers is None:
-            skipped.append(f"empty sheet {ws.title!r} ignored")
+            skipped.append(_("empty sheet {name!r} ignored").format(name=ws.title))
             if formula_book is not None:
                 formula_book.close()
             continue
@@ -403,8 +421,10 @@ def _workbook_sheets(path: Path, book) -> list[Sheet]:
             except ExportkitError:
                 raise
             except Exception as exc:
-                raise FileProblem(f"{path}: row {number + 1}: the workbook is damaged "
-                                  f"({_reason(exc)}){_XLSX_PROBLEMS}") from exc
+                raise FileProblem(_("{path}: row {row}: the workbook is damaged ({reason}); "
+                                    "open it in Excel or LibreOffice and save it again as "
+                                    ".xlsx").format(path=path, row=number + 1,
+                                                    reason=_reason(exc))) from exc
             finally:
                 if formula_book is not None:
                     formula_book.close()
@@ -415,12 +435,14 @@ def _workbook_sheets(path: Path, book) -> list[Sheet]:
         sheets[0].notes.extend(skipped)
     elif hidden and len(hidden) == len(skipped):
         raise FileProblem(
-            f"{path}: every sheet is hidden ({', '.join(repr(h) for h in hidden)}); unhide "
-            "the sheet with the data (right-click a sheet tab, Unhide) and save")
+            _("{path}: every sheet is hidden ({sheets}); unhide the sheet with the data "
+              "(right-click a sheet tab, Unhide) and save").format(
+                path=path, sheets=", ".join(repr(h) for h in hidden)))
     elif skipped:
-        raise FileProblem(f"{path}: no visible sheet with data ({'; '.join(skipped)})")
+        raise FileProblem(_("{path}: no visible sheet with data ({skipped})").format(
+            path=path, skipped="; ".join(skipped)))
     else:
-        raise FileProblem(f"{path}: the workbook has no sheets")
+        raise FileProblem(_("{path}: the workbook has no sheets").format(path=path))
     return sheets
 
 
@@ -458,19 +480,22 @@ def _json_sheets(path: Path, encoding: str | None) -> list[Sheet]:
     try:
         text = path.read_text(encoding or "utf-8-sig")
     except LookupError as exc:
-        raise UsageError(f"--encoding {encoding!r}: unknown encoding; try utf-8") from exc
+        raise UsageError(_("--encoding {encoding!r}: unknown encoding; try utf-8").format(
+            encoding=encoding)) from exc
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"{path}: not UTF-8 text (byte {exc.start}); JSON files must be "
-                          "UTF-8") from exc
+        raise FileProblem(_("{path}: not UTF-8 text (byte {byte}); JSON files must be "
+                            "UTF-8").format(path=path, byte=exc.start)) from exc
     if not text.strip():
-        raise FileProblem(f"{path}: the file is empty; nothing to enroll")
+        raise FileProblem(_("{path}: the file is empty; nothing to enroll").format(path=path))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FileProblem(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column "
-                          f"{exc.colno}") from exc
+        raise FileProblem(_("{path}: not valid JSON: {reason} at line {line} column "
+                            "{column}").format(path=path, reason=exc.msg, line=exc.lineno,
+                                               column=exc.colno)) from exc
     except (ValueError, RecursionError) as exc:
-        raise FileProblem(f"{path}: not valid JSON: {_reason(exc)}") from exc
+        raise FileProblem(_("{path}: not valid JSON: {reason}").format(
+            path=path, reason=_reason(exc))) from exc
     if isinstance(document, list):
         sections = [(None, document)]
     elif isinstance(document, dict):
@@ -479,26 +504,29 @@ def _json_sheets(path: Path, encoding: str | None) -> list[Sheet]:
             if key in ("exportkit", "exported_at", "schema_version"):
                 continue
             if kind_named(key) is None:
-                raise FileProblem(f"{path}: unknown section {key!r}: expected lists named "
-                                  "businesses, products, certifications, exports or rates")
+                raise FileProblem(_("{path}: unknown section {key!r}: expected lists named "
+                                    "businesses, products, certifications, exports or "
+                                    "rates").format(path=path, key=key))
             if not isinstance(value, list):
-                raise FileProblem(f"{path}: section {key!r} must be a list of records "
-                                  f"([{{...}}, {{...}}]), not {_json_type(value)}")
+                raise FileProblem(_("{path}: section {key!r} must be a list of records "
+                                    "([{{...}}, {{...}}]), not {type}").format(
+                    path=path, key=key, type=_json_type(value)))
             sections.append((key, value))
     else:
-        raise FileProblem(f"{path}: expected a list of records or an object of lists, not "
-                          f"{_json_type(document)}")
+        raise FileProblem(_("{path}: expected a list of records or an object of lists, not "
+                            "{type}").format(path=path, type=_json_type(document)))
     sections = [(name, records) for name, records in sections if records]
     if not sections:
-        raise FileProblem(f"{path}: holds no records; nothing to enroll")
+        raise FileProblem(_("{path}: holds no records; nothing to enroll").format(path=path))
     sheets = []
     for name, records in sections:
         if not all(isinstance(r, dict) for r in records):
             position, bad = next((i, r) for i, r in enumerate(records, 1)
                                  if not isinstance(r, dict))
-            raise FileProblem(f"{path}: {name or 'the list'}: record {position} is "
-                              f"{_json_type(bad)}; every record must be an object "
-                              '({"name": ..., ...})')
+            raise FileProblem(_("{path}: {section}: record {position} is {type}; every "
+                                "record must be an object ({{\"name\": ..., ...}})").format(
+                path=path, section=name or _("the list"), position=position,
+                type=_json_type(bad)))
         keys: dict[str, None] = {}
         for record in records:
             keys.update(dict.fromkeys(record))
@@ -518,5 +546,6 @@ def _json_sheets(path: Path, encoding: str | None) -> list[Sheet]:
 
 
 def _json_type(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
-            int: "a number", float: "a number", type(None): "null"}.get(type(value), "a value")
+    return {dict: _("an object"), list: _("a list"), str: _("a string"), bool: "true/false",
+            int: _("a number"), float: _("a number"), type(None): "null"}.get(
+        type(value), _("a value"))

@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 
 from exportkit.errors import UsageError
+from exportkit.i18n import _
 from exportkit.text import compact, fold
 
 KINDS = ("rate", "business", "product", "certification", "export")
@@ -117,8 +118,8 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
     for item in items or ():
         header, sep, field = item.partition("=")
         if not sep or not header.strip() or not field.strip():
-            raise UsageError(f"--map {item!r}: write it as \"Header in the file=field\", "
-                             "e.g. --map \"Nama UKM=name\"")
+            raise UsageError(_("--map {item!r}: write it as \"Header in the file=field\", "
+                               "e.g. --map \"Nama UKM=name\"").format(item=item))
         mapping[compact(header)] = field.strip()
     return mapping
 

@@ -6,6 +6,7 @@ import json
 import math
 
 from exportkit.errors import RowProblem
+from exportkit.i18n import _
 from exportkit.ingest.plan import Plan
 from exportkit.ingest.readers import Formula, MergedCell
 from exportkit.ingest.values import ValueProblem
@@ -32,7 +33,7 @@ def validate_row(plan: Plan, source: str, number: int, cells: list
         if _blank(raw):
             if column.field.required:
                 problems.append(RowProblem(source, number, column.header, "",
-                                           "required value is empty"))
+                                           _("required value is empty")))
             continue
         try:
             record[column.field.name] = column.parse(raw)
@@ -54,21 +55,21 @@ def _shown(raw: object) -> str:
 def _unusable(raw: object) -> str | None:
     """Why a cell cannot be read as a value of any type, or None."""
     if isinstance(raw, MergedCell):
-        return (f"part of merged cells {raw.ref}; unmerge them and fill in the value on "
-                "every row")
+        return _("part of merged cells {cells}; unmerge them and fill in the value on every "
+                 "row").format(cells=raw.ref)
     if isinstance(raw, Formula):
-        return ("a formula without a saved result; open the file in Excel or LibreOffice "
-                "and save it, or type the value itself")
+        return _("a formula without a saved result; open the file in Excel or LibreOffice "
+                 "and save it, or type the value itself")
     if isinstance(raw, dict | list):
-        return "expected a single value, not a list or an object"
+        return _("expected a single value, not a list or an object")
     if isinstance(raw, float) and not math.isfinite(raw):
-        return "expected a number, not NaN or infinity"
+        return _("expected a number, not NaN or infinity")
     if isinstance(raw, str):
         text = raw.strip()
         if text.upper() in SPREADSHEET_ERRORS:
-            return "a spreadsheet error value; fix the formula or type the value itself"
+            return _("a spreadsheet error value; fix the formula or type the value itself")
         if text.startswith("=") and len(text) > 1:
-            return "looks like a spreadsheet formula; type the value itself"
+            return _("looks like a spreadsheet formula; type the value itself")
     return None
 
 
@@ -85,16 +86,17 @@ def _cross_checks(plan: Plan, source: str, number: int, record: dict) -> list[Ro
     if kind in ("product", "certification") and not (
             record.get("business_nib") or record.get("business_name")):
         problems.append(RowProblem(source, number, _header(plan, "business_nib"), "",
-                                   "say which business: give its NIB or its name"))
+                                   _("say which business: give its NIB or its name")))
     if kind == "certification":
         issued, expires = record.get("issued_on"), record.get("expires_on")
         if issued and expires and expires < issued:
             problems.append(RowProblem(source, number, _header(plan, "expires_on"),
                                        expires.isoformat(),
-                                       f"expires before it was issued ({issued.isoformat()})"))
+                                       _("expires before it was issued ({date})").format(
+                                           date=issued.isoformat())))
     if kind == "business":
         founded = record.get("founded_year")
         if founded is not None and founded > plan.today.year:
             problems.append(RowProblem(source, number, _header(plan, "founded_year"),
-                                       str(founded), "founding year is in the future"))
+                                       str(founded), _("founding year is in the future")))
     return problems

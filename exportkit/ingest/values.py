@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from exportkit.countries import lookup_country
+from exportkit.i18n import _
 from exportkit.text import compact, fold
 
 
@@ -43,11 +44,11 @@ def parse_decimal(raw: object, comma_groups: bool = False) -> Decimal:
     refused as ambiguous otherwise.
     """
     if isinstance(raw, bool):
-        raise ValueProblem("expected a number, got a yes/no value")
+        raise ValueProblem(_("expected a number, got a yes/no value"))
     if isinstance(raw, int | float | Decimal):
         value = Decimal(str(raw))
         if not value.is_finite():
-            raise ValueProblem("expected a number, not NaN or infinity")
+            raise ValueProblem(_("expected a number, not NaN or infinity"))
         return value
     text = str(raw).strip()
     text = _CURRENCY_MARKS.sub("", text).strip()
@@ -58,7 +59,7 @@ def parse_decimal(raw: object, comma_groups: bool = False) -> Decimal:
         text = words[0]
     text = text.replace(" ", "").replace("\u00a0", "")
     if not _NUMBER.match(text):
-        raise ValueProblem("expected a number")
+        raise ValueProblem(_("expected a number"))
     dots, commas = text.count("."), text.count(",")
     if dots and commas:
         # whichever comes last is the decimal mark
@@ -80,40 +81,40 @@ def parse_decimal(raw: object, comma_groups: bool = False) -> Decimal:
         if decimals == 3 and scale == 1 and comma_groups:
             return Decimal(text.replace(",", ""))
         if decimals == 3 and scale == 1:
-            raise ValueProblem(
+            raise ValueProblem(_(
                 "ambiguous number: write 1606 or 1.606 for one thousand six hundred and six, "
-                "1,6 for one point six")
+                "1,6 for one point six"))
         text = text.replace(",", ".")
     try:
         return Decimal(text) * scale
     except InvalidOperation as exc:
-        raise ValueProblem("expected a number") from exc
+        raise ValueProblem(_("expected a number")) from exc
 
 
 def _check_groups(text: str, separator: str) -> None:
     head, *groups = text.lstrip("+-").split(separator)
     if not head or len(head) > 3 or any(len(g) != 3 for g in groups):
-        raise ValueProblem(f"expected a number: digits grouped by {separator!r} must come "
-                           "in threes")
+        raise ValueProblem(_("expected a number: digits grouped by {separator!r} must come "
+                             "in threes").format(separator=separator))
 
 
 def parse_number(raw: object, comma_groups: bool = False) -> float:
     value = parse_decimal(raw, comma_groups)
     if value < 0:
-        raise ValueProblem("must not be negative")
+        raise ValueProblem(_("must not be negative"))
     if value >= Decimal(10) ** 15:
-        raise ValueProblem("is implausibly large (more than 15 digits)")
+        raise ValueProblem(_("is implausibly large (more than 15 digits)"))
     return float(value)
 
 
 def parse_int(raw: object, comma_groups: bool = False) -> int:
     value = parse_decimal(raw, comma_groups)
     if value != value.to_integral_value():
-        raise ValueProblem("expected a whole number")
+        raise ValueProblem(_("expected a whole number"))
     if value < 0:
-        raise ValueProblem("must not be negative")
+        raise ValueProblem(_("must not be negative"))
     if value >= Decimal(10) ** 12:
-        raise ValueProblem("is implausibly large")
+        raise ValueProblem(_("is implausibly large"))
     return int(value)
 
 
@@ -121,8 +122,8 @@ def make_year_parser(today: date):
     def parse_year(raw: object) -> int:
         value = parse_int(raw.strip() if isinstance(raw, str) else raw)
         if not YEAR_MIN <= value <= today.year + YEAR_MAX_AHEAD:
-            raise ValueProblem(f"is not a plausible year (expected {YEAR_MIN} to "
-                               f"{today.year + YEAR_MAX_AHEAD})")
+            raise ValueProblem(_("is not a plausible year (expected {low} to {high})").format(
+                low=YEAR_MIN, high=today.year + YEAR_MAX_AHEAD))
         return value
 
     return parse_year
@@ -162,8 +163,8 @@ def parse_date(raw: object) -> date:
         if (m := _WORDS.match(text)) and m[2] in _month_numbers():
             return date(int(m[3]), _month_numbers()[m[2]], int(m[1]))
     except ValueError as exc:
-        raise ValueProblem(f"is not a real date ({exc})") from exc
-    raise ValueProblem("expected a date like 31/01/2025 or 2025-01-31")
+        raise ValueProblem(_("is not a real date ({reason})").format(reason=exc)) from exc
+    raise ValueProblem(_("expected a date like 31/01/2025 or 2025-01-31"))
 
 
 _TRUE = {"ya", "y", "yes", "true", "1", "ada", "sudah", "punya", "iya", "benar", "v", "x"}
@@ -180,7 +181,7 @@ def parse_bool(raw: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueProblem("expected yes or no (ya/tidak)")
+    raise ValueProblem(_("expected yes or no (ya/tidak)"))
 
 
 def _digits(raw: object) -> str:
@@ -192,7 +193,7 @@ def _digits(raw: object) -> str:
 def parse_nib(raw: object) -> str:
     value = _digits(raw)
     if not value.isdigit() or len(value) != 13:
-        raise ValueProblem("a NIB has exactly 13 digits")
+        raise ValueProblem(_("a NIB has exactly 13 digits"))
     return value
 
 
@@ -203,7 +204,7 @@ def parse_npwp(raw: object) -> str:
     try:
         return npwp.validate(str(raw))
     except ValidationError as exc:
-        raise ValueProblem(f"not a valid NPWP ({exc.message})") from exc
+        raise ValueProblem(_("not a valid NPWP ({reason})").format(reason=exc.message)) from exc
 
 
 def parse_gtin(raw: object) -> str:
@@ -213,21 +214,22 @@ def parse_gtin(raw: object) -> str:
     try:
         return ean.validate(_digits(raw))
     except ValidationError as exc:
-        raise ValueProblem(f"not a valid GTIN/EAN barcode ({exc.message})") from exc
+        raise ValueProblem(_("not a valid GTIN/EAN barcode ({reason})").format(
+            reason=exc.message)) from exc
 
 
 def parse_hs(raw: object) -> str:
     value = _digits(raw)
     if not value.isdigit() or not 4 <= len(value) <= 10:
-        raise ValueProblem("an HS code has 4 to 10 digits, e.g. 9403.60 or 940360")
+        raise ValueProblem(_("an HS code has 4 to 10 digits, e.g. 9403.60 or 940360"))
     return value
 
 
 def parse_country(raw: object) -> str:
     code = lookup_country(str(raw))
     if code is None:
-        raise ValueProblem("unknown country: use an ISO code (CN, US, AE) or its name in "
-                           "English or Indonesian")
+        raise ValueProblem(_("unknown country: use an ISO code (CN, US, AE) or its name in "
+                             "English or Indonesian"))
     return code
 
 
@@ -238,7 +240,7 @@ def parse_currency(raw: object) -> str:
     text = {"RP": "IDR", "RUPIAH": "IDR", "US$": "USD", "$": "USD", "DOLAR": "USD",
             "DOLLAR": "USD", "€": "EUR", "EURO": "EUR"}.get(text, text)
     if pycountry.currencies.get(alpha_3=text) is None:
-        raise ValueProblem("unknown currency: use an ISO code such as IDR or USD")
+        raise ValueProblem(_("unknown currency: use an ISO code such as IDR or USD"))
     return text
 
 
@@ -253,7 +255,8 @@ def parse_langs(raw: object) -> str:
         lang = (pycountry.languages.get(alpha_2=part.lower())
                 or pycountry.languages.get(name=part.title()))
         if lang is None or not hasattr(lang, "alpha_2"):
-            raise ValueProblem(f"unknown language {part!r}: use codes such as id, en, ar, zh")
+            raise ValueProblem(_("unknown language {value!r}: use codes such as id, en, ar, "
+                                 "zh").format(value=part))
         codes.add(lang.alpha_2)
     return ",".join(sorted(codes))
 
@@ -264,7 +267,7 @@ def make_choice_parser(choices: tuple[str, ...]):
     def parse_choice(raw: object) -> str:
         value = index.get(compact(str(raw)))
         if value is None:
-            raise ValueProblem("expected one of " + ", ".join(choices))
+            raise ValueProblem(_("expected one of {choices}").format(choices=", ".join(choices)))
         return value
 
     return parse_choice
@@ -274,7 +277,8 @@ def make_lookup_parser(index: dict[str, str], what: str, known: list[str]):
     def parse_lookup(raw: object) -> str:
         value = index.get(compact(str(raw)))
         if value is None:
-            raise ValueProblem(f"unknown {what}; known: {', '.join(known)}")
+            raise ValueProblem(_("unknown {what}; known: {known}").format(
+                what=_(what), known=", ".join(known)))
         return value
 
     return parse_lookup
@@ -285,7 +289,7 @@ def parse_text(raw: object) -> str:
         raw = int(raw)
     text = " ".join(str(raw).split())
     if text.startswith("=") and len(text) > 1:
-        raise ValueProblem("looks like a spreadsheet formula; enter the value itself")
+        raise ValueProblem(_("looks like a spreadsheet formula; enter the value itself"))
     if len(text) > 2000:
-        raise ValueProblem("is longer than 2000 characters")
+        raise ValueProblem(_("is longer than 2000 characters"))
     return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from exportkit.errors import RegistryError
+from exportkit.i18n import _
 from exportkit.registry.engine import Database, create_database_engine, resolve_url
 from exportkit.registry.migrations import upgrade
 
@@ -20,10 +21,11 @@ def open_registry(db: str | None = None) -> Database:
     try:
         upgrade(database)
     except OperationalError as exc:
-        raise RegistryError(f"cannot open the registry at {database.location}: "
-                            f"{exc.orig}") from exc
+        raise RegistryError(_("cannot open the registry at {location}: {reason}").format(
+            location=database.location, reason=exc.orig)) from exc
     except SQLAlchemyError as exc:
-        raise RegistryError(f"the registry at {database.location} failed: {exc}") from exc
+        raise RegistryError(_("the registry at {location} failed: {reason}").format(
+            location=database.location, reason=exc)) from exc
     _open[url] = database
     return database
 

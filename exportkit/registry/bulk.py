@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
+from exportkit import i18n
 from exportkit.errors import RowProblem
+from exportkit.i18n import N_
 from exportkit.registry.models import (
     Business,
     Certification,
@@ -117,7 +119,8 @@ class BulkWriter:
         for key, item in keyed:
             if key in earlier:
                 result.reject(item, item.col(field), _shown_key(key),
-                              f"the same {what} appears earlier, at {earlier[key]}")
+                              i18n._("the same {what} appears earlier, at {place}").format(
+                                  what=i18n._(what), place=earlier[key]))
                 continue
             earlier[key] = f"{item.source}:{item.row}"
             fresh.append((key, item))
@@ -193,22 +196,23 @@ class BulkWriter:
                 found = by_nib.get(nib)
                 if found is None:
                     result.reject(item, item.col("business_nib"), nib,
-                                  "no business with this NIB in the registry or this import")
+                                  i18n._("no business with this NIB in the registry or this "
+                                    "import"))
                     continue
                 resolved.append((item, found["id"]))
             elif record.get("business_name"):
                 matches = by_name.get(_business_ref_key(record)) or self._by_name_only(record)
                 if len(matches) != 1:
-                    reason = ("no business with this name (and regency) in the registry or "
-                              "this import" if not matches else
-                              "several businesses have this name: give the NIB or regency")
+                    reason = (i18n._("no business with this name (and regency) in the registry "
+                                "or this import") if not matches else
+                              i18n._("several businesses have this name: give the NIB or regency"))
                     result.reject(item, item.col("business_name"),
                                   record["business_name"], reason)
                     continue
                 resolved.append((item, matches[0]["id"]))
             elif required:
                 result.reject(item, item.col("business_nib"), "",
-                              "say which business: give its NIB or its name")
+                              i18n._("say which business: give its NIB or its name"))
             else:
                 resolved.append((item, None))
         return resolved
@@ -229,7 +233,7 @@ class BulkWriter:
     def _write_rate(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
         keyed = [(f"rate|{i.record['currency']}|{i.record['year']}", i) for i in items]
-        keyed = self._first_time(keyed, "currency and year", "year", result)
+        keyed = self._first_time(keyed, N_("currency and year"), "year", result)
         wanted = {(i.record["currency"], i.record["year"]) for _, i in keyed}
         existing = {
             (r["currency"], r["year"]): dict(r) for r in self.conn.execute(
@@ -253,9 +257,9 @@ class BulkWriter:
                           item))
         # A repeated NIB is reported under the NIB column, a repeated name under the name.
         keyed = (self._first_time([k for k in keyed if k[0].startswith("b|nib|")],
-                                  "business", "nib", result)
+                                  N_("business"), "nib", result)
                  + self._first_time([k for k in keyed if k[0].startswith("b|name|")],
-                                    "business", "name", result))
+                                    N_("business"), "name", result))
         by_nib, by_name = self._businesses_by(
             {i.record["nib"] for _, i in keyed if i.record.get("nib")},
             {i.record["name_key"] for _, i in keyed})
@@ -269,7 +273,8 @@ class BulkWriter:
                 existing = candidates[0] if len(candidates) == 1 else None
                 if len(candidates) > 1 and not record.get("nib"):
                     result.reject(item, item.col("name"), record["name"],
-                                  "several businesses have this name and regency: give the NIB")
+                                  i18n._("several businesses have this name and regency: give "
+                                    "the NIB"))
                     continue
             values = {c: record.get(c) for c in BUSINESS_COLUMNS}
             values["name_key"] = record["name_key"]
@@ -285,7 +290,8 @@ class BulkWriter:
             item.record["business_id"] = business_id
             item.record["name_key"] = name_key(item.record["product_name"])
             keyed.append((f"p|{business_id}|{item.record['name_key']}", item))
-        keyed = self._first_time(keyed, "product of this business", "product_name", result)
+        keyed = self._first_time(keyed, N_("product of this business"), "product_name",
+                                 result)
         wanted = {(i.record["business_id"], i.record["name_key"]) for _, i in keyed}
         existing = {
             (r["business_id"], r["name_key"]): dict(r) for r in self.conn.execute(
@@ -321,14 +327,14 @@ class BulkWriter:
             product_id = product_ids.get((business_id, product_key)) if product_key else None
             if product_key and product_id is None:
                 result.reject(item, item.col("product_name"), record["product_name"],
-                              "this business has no product with this name; enroll the "
-                              "product first")
+                              i18n._("this business has no product with this name; enroll the "
+                                "product first"))
                 continue
             record.update(business_id=business_id, product_id=product_id,
                           product_key=product_key, number_key=fold(record.get("number") or ""))
             keyed.append((f"c|{business_id}|{product_key}|{record['kind']}|"
                           f"{record['number_key']}", item))
-        keyed = self._first_time(keyed, "certificate", "kind", result)
+        keyed = self._first_time(keyed, N_("certificate"), "kind", result)
         wanted = {(i.record["business_id"], i.record["product_key"], i.record["kind"],
                    i.record["number_key"]) for _, i in keyed}
         key_columns = (C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key)
@@ -363,8 +369,8 @@ class BulkWriter:
                 fold(r.get("province") or ""), fold(r["commodity"]), r["year"],
                 r.get("destination") or "", r["currency"]))
             keyed.append((f"e|{r['record_key']}", item))
-        keyed = self._first_time(keyed, "export record (business, regency, commodity, year, "
-                                 "destination, currency)", "commodity", result)
+        keyed = self._first_time(keyed, N_("export record (business, regency, commodity, "
+                                           "year, destination, currency)"), "commodity", result)
         wanted = {i.record["record_key"] for _, i in keyed}
         existing = {
             r["record_key"]: dict(r) for r in self.conn.execute(

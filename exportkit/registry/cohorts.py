@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from exportkit.errors import ExportkitError
+from exportkit.i18n import _
 from exportkit.registry.models import Business, Cohort, CohortMember, utcnow
 
 C = Cohort.__table__
@@ -17,8 +18,8 @@ def save_cohort(database, name: str, business_ids: list[int], programme: str | N
     """Creates the cohort with these members; an existing name is an error, not a merge."""
     with database.writer() as connection, connection.begin():
         if connection.execute(select(C.c.id).where(C.c.name == name)).first():
-            raise ExportkitError(f"a cohort named {name!r} exists already; choose another "
-                                 "name")
+            raise ExportkitError(_("a cohort named {name!r} exists already; choose another "
+                                   "name").format(name=name))
         cohort_id = connection.execute(insert(C).values(
             name=name, programme=programme, year=year, created_at=utcnow())
             .returning(C.c.id)).scalar_one()
@@ -34,9 +35,9 @@ def cohort_members(connection, name: str) -> tuple[dict, list[int]]:
     cohort = connection.execute(select(C).where(C.c.name == name)).mappings().first()
     if cohort is None:
         known = connection.execute(select(C.c.name).order_by(C.c.name)).scalars().all()
-        raise ExportkitError(f"no cohort named {name!r}; cohorts: "
-                             + (", ".join(known) or "none yet (save one with report "
-                                "shortlist --save-cohort NAME)"))
+        raise ExportkitError(_("no cohort named {name!r}; cohorts: {known}").format(
+            name=name, known=", ".join(known) or _("none yet (save one with report shortlist "
+                                                   "--save-cohort NAME)")))
     members = connection.execute(select(M.c.business_id).where(
         M.c.cohort_id == cohort["id"]).order_by(M.c.id)).scalars().all()
     return dict(cohort), list(members)

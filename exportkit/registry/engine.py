@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from exportkit.errors import RegistryError, UsageError
+from exportkit.i18n import _
 
 ENV_VAR = "EXPORTKIT_DB"
 BUSY_TIMEOUT_MS = 30_000
@@ -96,7 +97,7 @@ def create_database_engine(url: str) -> Database:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise UsageError(f"not a database path or URL: {url!r}") from exc
+        raise UsageError(_("not a database path or URL: {url!r}").format(url=url)) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
@@ -104,16 +105,18 @@ def create_database_engine(url: str) -> Database:
                     _prepare_sqlite_file(parsed.database)
                 except OSError as exc:
                     raise RegistryError(
-                        f"cannot create the registry at {parsed.database}: {exc.strerror}; "
-                        "choose another place with --db or EXPORTKIT_DB") from exc
+                        _("cannot create the registry at {path}: {reason}; choose another "
+                          "place with --db or EXPORTKIT_DB").format(
+                            path=parsed.database, reason=exc.strerror)) from exc
             engine = create_engine(url)
             _tune_sqlite(engine)
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except NoSuchModuleError as exc:
-        raise UsageError(f"unsupported database URL {describe(url)!r}: {exc}") from exc
+        raise UsageError(_("unsupported database URL {url!r}: {reason}").format(
+            url=describe(url), reason=exc)) from exc
     except ModuleNotFoundError as exc:
         raise UsageError(
-            f"the driver for {describe(url)} is not installed ({exc.name}); "
-            "for PostgreSQL: pip install 'exportkit[postgres]'") from exc
+            _("the driver for {url} is not installed ({module}); for PostgreSQL: pip install "
+              "'exportkit[postgres]'").format(url=describe(url), module=exc.name)) from exc
     return Database(url=url, engine=engine)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, inspect, select
 from sqlmodel import SQLModel
 
 from exportkit.errors import RegistryError
+from exportkit.i18n import _
 from exportkit.registry import models
 
 
@@ -53,8 +54,9 @@ def upgrade(database) -> list[str]:
         version = current_version(connection)
         if version > LATEST:
             raise RegistryError(
-                f"the registry at {database.location} has schema version {version}, newer "
-                f"than this exportkit knows ({LATEST}): upgrade exportkit")
+                _("the registry at {location} has schema version {version}, newer than this "
+                  "exportkit knows ({latest}): upgrade exportkit").format(
+                    location=database.location, version=version, latest=LATEST))
         for number, name, run in MIGRATIONS:
             if number <= version:
                 continue

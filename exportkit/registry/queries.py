@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, Select, func, or_, select
 
 from exportkit.errors import UsageError
+from exportkit.i18n import _
 from exportkit.registry.models import (
     Business,
     Certification,
@@ -115,8 +116,9 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
         if value is None or name == "search":
             continue
         if name not in spec.filters:
-            raise UsageError(f"list {what}: --{name} does not apply here; "
-                             f"filters: {', '.join('--' + f for f in spec.filters)}, --search")
+            raise UsageError(_("list {what}: --{name} does not apply here; filters: "
+                               "{filters}, --search").format(
+                what=what, name=name, filters=", ".join("--" + f for f in spec.filters)))
         column = spec.filters[name][0]
         if name in ("destination", "kind", "year"):
             query = query.where(column == value)
@@ -126,14 +128,14 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
         query = query.where(or_(*(_contains(c, filters.search) for c in spec.search)))
     sort = sort or spec.default_sort
     if sort not in names:
-        raise UsageError(f"list {what}: cannot sort by {sort!r}; choose one of "
-                         f"{', '.join(names)}")
+        raise UsageError(_("list {what}: cannot sort by {sort!r}; choose one of "
+                           "{names}").format(what=what, sort=sort, names=", ".join(names)))
     order = spec.columns[sort]
     query = query.order_by((order.desc() if descending else order.asc()).nulls_last(),
                            spec.columns["id"])
     if limit is not None:
         if limit < 1:
-            raise UsageError("--limit must be at least 1")
+            raise UsageError(_("--limit must be at least 1"))
         query = query.limit(limit)
     return names, query
 

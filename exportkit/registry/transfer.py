@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from exportkit import __version__
 from exportkit.errors import UsageError
+from exportkit.i18n import _
 from exportkit.registry.bulk import (
     BUSINESS_COLUMNS,
     CERT_COLUMNS,
@@ -152,9 +153,9 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
     A value only one side has is simply kept. All in one transaction.
     """
     if prefer not in ("newer", "mine", "theirs"):
-        raise UsageError("--prefer takes newer, mine or theirs")
+        raise UsageError(_("--prefer takes newer, mine or theirs"))
     if target.url == source.url:
-        raise UsageError("cannot merge a registry into itself")
+        raise UsageError(_("cannot merge a registry into itself"))
     result = MergeResult()
     kinds = {"business": "business", "product": "product", "certification": "certification",
              "export_record": "export", "exchange_rate": "rate"}
@@ -204,9 +205,9 @@ def backup_sqlite(database, path: Path) -> None:
 
     if not database.is_sqlite:
         raise UsageError(
-            "db backup copies SQLite registries; for PostgreSQL use pg_dump, e.g. "
-            f"pg_dump -Fc '{database.location}' > registry.dump "
-            "(restore with pg_restore -d <database> registry.dump)")
+            _("db backup copies SQLite registries; for PostgreSQL use pg_dump, e.g. "
+              "pg_dump -Fc '{location}' > registry.dump (restore with pg_restore -d <database> "
+              "registry.dump)").format(location=database.location))
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".partial")
     temporary.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Certification, Product
 from exportkit.reports.formats import Report, Table
 from exportkit.reports.latest import latest, require_scores
@@ -47,9 +48,9 @@ def catalog_report(database, market: str | None, ready_level: str, today: date,
             "fob_price_usd", "certificates", "business", "regency", "total"]
     if include_contacts:
         keys += ["owner_name", "phone", "email", "website"]
-    where = f" ({market})" if market else ""
-    title = _("Export-ready catalogue") + where
-    table = Table(title, [_(k) for k in keys], rows, keys,
+    title = (_("Export-ready catalogue ({market})").format(market=market) if market
+             else _("Export-ready catalogue"))
+    table = Table(title, labels(keys), rows, keys,
                   {"monthly_capacity": "number", "fob_price_usd": "money:USD",
                    "total": "number"})
     return Report(title, [table], [], current_language())

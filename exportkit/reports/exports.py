@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from exportkit.countries import country_name
 from exportkit.errors import ExportkitError, UsageError
 from exportkit.i18n import _, current_language
+from exportkit.labels import label, labels
 from exportkit.registry.models import Business, ExchangeRate, ExportRecord
 from exportkit.reports.formats import Chart, Report, Table
 
@@ -61,14 +63,16 @@ def _rate(rates, currency: str, year: int) -> float:
     try:
         return rates[(currency, year)]
     except KeyError:
-        raise MissingRate(f"no exchange rate for {currency} in {year}: set it with "
-                          f"`exportkit rates set {currency} {year} <rupiah per unit>`") from None
+        raise MissingRate(_("no exchange rate for {currency} in {year}: set it with "
+                            "`exportkit rates set {currency} {year} <rupiah per unit>`").format(
+            currency=currency, year=year)) from None
 
 
 def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, dict[int, float]]]:
     """{group: {year: value in the target currency}} and the sorted years."""
     if query.by not in GROUPS:
-        raise UsageError(f"--by {query.by!r}: choose one of {', '.join(GROUPS)}")
+        raise UsageError(_("--by {value!r}: choose one of {choices}").format(
+            value=query.by, choices=", ".join(GROUPS)))
     group = GROUPS[query.by]
     key = group.label("key") if group is not None else E.c.year.label("key")
     statement = (select(key, E.c.year, E.c.currency, func.sum(E.c.value).label("value"))
@@ -87,7 +91,7 @@ def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, di
         rates = _rates(connection)
         for row in connection.execute(statement):
             value = _convert(row.value, row.currency, row.year, query.currency, rates)
-            label = "(unknown)" if row.key is None else str(row.key)
+            label = _("(unknown)") if row.key is None else str(row.key)
             totals[label][row.year] += value
     years = sorted({y for per_year in totals.values() for y in per_year})
     return years, totals
@@ -102,29 +106,34 @@ def growth(current: float | None, previous: float | None) -> float | None:
 def exports_report(database, query: ExportQuery) -> Report:
     years, totals = export_totals(database, query)
     money = f"money:{query.currency}"
-    title = _("Export value by {by} ({currency})").format(by=_(query.by),
+    title = _("Export value by {by} ({currency})").format(by=label(query.by),
                                                          currency=query.currency)
     if query.by == "year":
         per_year = {int(k): v[int(k)] for k, v in totals.items()}
         rows = [(year, per_year[year], growth(per_year[year], per_year.get(year - 1)))
                 for year in years]
         keys = ["year", "value", "growth"]
-        table = Table(title, [_(k) for k in keys], rows, keys,
+        table = Table(title, labels(keys), rows, keys,
                       formats={"value": money, "growth": "percent"})
         chart = Chart(title, [str(r[0]) for r in rows], [r[1] for r in rows], kind=money)
         return Report(title, [table], [chart] if rows else [], current_language(),
                       [_("Growth is against the previous calendar year.")])
     last, previous = (years[-1], years[-2]) if len(years) > 1 else (None, None)
     rows = []
-    for label, per_year in totals.items():
+    named = query.by == "destination"  # a country column beside the code, in the language
+    for group, per_year in totals.items():
         values = [per_year.get(y) for y in years]
         change = growth(per_year.get(last), per_year.get(previous)) if last else None
-        rows.append((label, *values, sum(v for v in values if v), change))
+        country = ((country_name(group, current_language()) if len(group) == 2 else "",)
+                   if named else ())
+        rows.append((group, *country, *values, sum(v for v in values if v), change))
     rows.sort(key=lambda r: -r[-2])
-    keys = [query.by, *(str(y) for y in years), "total", "growth"]
+    keys = [query.by, *(["country"] if named else []), *(str(y) for y in years), "total",
+            "growth"]
     formats = {str(y): money for y in years} | {"total": money, "growth": "percent"}
     growth_label = _("growth {a}-{b}").format(a=previous, b=last) if last else _("growth")
-    columns = [_(query.by), *(str(y) for y in years), _("total"), growth_label]
+    columns = [*labels(keys[:-1]), growth_label]
     table = Table(title, columns, rows, keys, formats)
-    chart = Chart(title, [r[0] for r in rows[:15]], [r[-2] for r in rows[:15]], kind=money)
+    chart = Chart(title, [f"{r[0]} {r[1]}" if named else r[0] for r in rows[:15]],
+                  [r[-2] for r in rows[:15]], kind=money)
     return Report(title, [table], [chart] if rows else [], current_language())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 from exportkit.registry.models import Assessment, AssessmentGap, Business
 from exportkit.reports.formats import Chart, Report, Table
 from exportkit.reports.latest import latest, require_scores
@@ -48,15 +49,15 @@ def gaps_report(database, market: str | None, regency: str | None,
             .limit(limit)).all()
     summary_rows = [(r.businesses, kinds[r.kind], r.text) for r in common]
     summary_keys = ["businesses", "kind", "gap"]
-    summary = Table(_("Most common gaps (businesses affected)"), [_(k) for k in summary_keys],
+    summary = Table(_("Most common gaps (businesses affected)"), labels(summary_keys),
                     summary_rows, summary_keys, {"businesses": "int"})
     detail_rows = [(r.name, r.regency, r.total, kinds[r.kind], r.text, r.gain)
                    for r in per_business]
     detail_keys = ["business", "regency", "total", "kind", "gap", "gain"]
-    detail = Table(_("Blockers and first actions per business"), [_(k) for k in detail_keys],
+    detail = Table(_("Blockers and first actions per business"), labels(detail_keys),
                    detail_rows, detail_keys, {"total": "number", "gain": "number"})
     top = common[:15]
     chart = Chart(_("Businesses affected by each gap"), [r.text for r in top],
                   [r.businesses for r in top], kind="int")
-    where = f" ({market})" if market else ""
-    return Report(_("Gaps") + where, [summary, detail], [chart] if top else [], lang)
+    title = _("Gaps ({market})").format(market=market) if market else _("Gaps")
+    return Report(title, [summary, detail], [chart] if top else [], lang)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from exportkit.errors import ExportkitError
+from exportkit.i18n import _
 from exportkit.registry.models import Assessment
 
 A = Assessment.__table__
@@ -30,6 +31,7 @@ def latest(market: str | None, businesses: bool = True):
 def require_scores(connection, market: str | None) -> None:
     market_match = A.c.market.is_(None) if market is None else A.c.market == market
     if connection.execute(select(A.c.id).where(market_match).limit(1)).first() is None:
-        where = f" for market {market}" if market else ""
-        flag = f" --market {market}" if market else ""
-        raise NotScored(f"no scores yet{where}: run `exportkit score --all{flag}` first")
+        if market:
+            raise NotScored(_("no scores yet for market {market}: run `exportkit score --all "
+                              "--market {market}` first").format(market=market))
+        raise NotScored(_("no scores yet: run `exportkit score --all` first"))

@@ -7,6 +7,7 @@ from datetime import date
 
 from exportkit.errors import UsageError
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 from exportkit.registry.facts import Selection, iter_products
 from exportkit.reports.formats import Chart, Report, Table
 
@@ -44,7 +45,7 @@ def product_markets_report(database, product_id: int, rubric, markets, today: da
             "transit_days", "origin", "blockers"]
     title = _("Markets for {product} ({business})").format(product=row.product.name,
                                                           business=row.business.name)
-    table = Table(title, [_(k) for k in keys], rows, keys,
+    table = Table(title, labels(keys), rows, keys,
                   {"total": "number", "requirements": "number", "shelf_life": "number",
                    "transit_days": "int"})
     chart = Chart(_("Readiness by market (0-100)"), [f"{r[0]} {r[1]}" for r in rows],
@@ -73,7 +74,7 @@ def category_markets_report(category: str, markets) -> Report:
     keys = ["market", "country", "preferential", "origin", "registrations",
             "label_languages", "transit_days", "facts_known"]
     title = _("Markets for the category {category}").format(category=category)
-    return Report(title, [Table(title, [_(k) for k in keys], rows, keys,
+    return Report(title, [Table(title, labels(keys), rows, keys,
                                 {"transit_days": "int"})], [], lang,
                   [_("Ranked: a preferential trade agreement first, then shorter sea "
                      "transit. Score one product with --product for a full fit.")])

@@ -7,6 +7,14 @@ from datetime import date, datetime
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
+def format_fixed(value: float, digits: int, lang: str) -> str:
+    """A number with exactly `digits` decimals: 43.5 in English, 43,5 in Indonesian."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + "0" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=LOCALES.get(lang, "en_US"))
+
+
 def format_value(value: object, kind: str | None, lang: str) -> str:
     """kind: None, "int", "number", "percent", "money:IDR", "money:USD", "date"."""
     if value is None:

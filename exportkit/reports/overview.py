@@ -22,6 +22,7 @@ def overview_report(database, market: str | None, top: int, currency: str = "IDR
                                                               regency=regency)))
         except MissingRate as exc:  # the rest of the overview is still worth having
             notes.append(str(exc))
-    title = _("Export readiness overview") + (f" ({market})" if market else "")
+    title = (_("Export readiness overview ({market})").format(market=market) if market
+             else _("Export readiness overview"))
     return Report(title, [t for p in parts for t in p.tables],
                   [c for p in parts for c in p.charts], current_language(), notes)

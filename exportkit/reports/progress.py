@@ -11,6 +11,7 @@ import json
 from sqlalchemy import func, select
 
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 from exportkit.registry.cohorts import cohort_members
 from exportkit.registry.models import Assessment, Business
 from exportkit.reports.formats import Chart, Report, Table
@@ -58,7 +59,7 @@ def progress_report(database, cohort_name: str, market: str | None) -> Report:
                      sum(r[3] for r in scored) / len(scored), "", ""))
     keys = ["business", "start", "latest", "change", "level", "scored_on"]
     title = _("Progress of cohort {name}").format(name=cohort["name"])
-    table = Table(title, [_(k) for k in keys], rows, keys,
+    table = Table(title, labels(keys), rows, keys,
                   {"start": "number", "latest": "number", "change": "number"})
     chart = Chart(_("Change in readiness since the start"), [r[0] for r in scored],
                   [max(r[3], 0) for r in scored], kind="number")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from exportkit.i18n import _, current_language
+from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Product
 from exportkit.reports.formats import Chart, Report, Table
 from exportkit.reports.latest import latest, require_scores
@@ -77,11 +78,18 @@ def shortlist_report(database, query: ShortlistQuery) -> Report:
                            first[lang] if first else ""))
     keys = ["rank", "business", "nib", "regency", "best_product", "category", "total",
             "level", "blocked", "first_action"]
-    where = " ".join(filter(None, [query.market and _("for {market}").format(
-        market=query.market), query.regency and _("in {regency}").format(
-        regency=query.regency)]))
-    title = _("Shortlist: top {n} businesses {where}").format(n=query.top, where=where).strip()
-    table = Table(title, [_(k) for k in keys], table_rows, keys, formats={"total": "number"})
+    if query.market and query.regency:
+        title = _("Shortlist: top {n} businesses for {market} in {regency}").format(
+            n=query.top, market=query.market, regency=query.regency)
+    elif query.market:
+        title = _("Shortlist: top {n} businesses for {market}").format(
+            n=query.top, market=query.market)
+    elif query.regency:
+        title = _("Shortlist: top {n} businesses in {regency}").format(
+            n=query.top, regency=query.regency)
+    else:
+        title = _("Shortlist: top {n} businesses").format(n=query.top)
+    table = Table(title, labels(keys), table_rows, keys, formats={"total": "number"})
     chart = Chart(_("Readiness score (0-100)"), [f"{r[0]}. {r[1]}" for r in table_rows],
                   [r[6] for r in table_rows], kind="number", maximum=100)
     return Report(title, [table], [chart] if table_rows else [], lang,

@@ -15,6 +15,7 @@ from typing import Any
 import pycountry
 
 from exportkit.countries import EU, country_name
+from exportkit.i18n import N_, _
 from exportkit.scoring import schema as s
 from exportkit.scoring.rubric import shipped_path
 from exportkit.scoring.schema import Text
@@ -102,14 +103,16 @@ class CoverageRow:
 
 def _market_code(src: s.Source, value: Any, path: str) -> str:
     if value != EU and pycountry.countries.get(alpha_2=value) is None:
-        src.fail(path, f"unknown market code {value!r} (expected ISO 3166 alpha-2 or 'EU')")
+        src.fail(path, _("unknown market code {value!r} (expected ISO 3166 alpha-2 or "
+                         "'EU')").format(value=value))
     return value
 
 
 def _language(src: s.Source, value: Any, path: str) -> str:
     s.string(src, value, path)
     if len(value) != 2 or pycountry.languages.get(alpha_2=value) is None:
-        src.fail(path, f"expected an ISO 639-1 language code, got {value!r}")
+        src.fail(path, _("expected an ISO 639-1 language code, got {value!r}").format(
+            value=value))
     return value
 
 
@@ -118,9 +121,10 @@ def _shelf_rule(src: s.Source, value: Any, path: str) -> dict[str, Any]:
                           "days": s.number(0, above=True, integer=True),
                           "combine": s.one_of("lesser", "greater")})(src, value, path)
     if "share" not in rule and "days" not in rule:
-        src.fail(path, "expected share, days or both")
+        src.fail(path, _("expected share, days or both"))
     if "share" in rule and "days" in rule and "combine" not in rule:
-        src.fail(s.join(path, "combine"), "missing required key (both share and days are set)")
+        src.fail(s.join(path, "combine"),
+                 _("missing required key (both share and days are set)"))
     return rule
 
 
@@ -128,8 +132,9 @@ def load_markets(path: Path | None = None) -> Markets:
     """Load and validate a markets file; the shipped one when `path` is None."""
     src, data, digest = s.read_toml(path or shipped_path("markets.toml"))
     cats = categories()
-    cat_code = s.code_in("category", cats, "categories.toml")
-    cert = s.sourced({"code": s.code_in("certificate code", certificates(), "certificates.toml")},
+    cat_code = s.code_in(N_("category"), cats, "categories.toml")
+    cert = s.sourced({"code": s.code_in(N_("certificate code"), certificates(),
+                                        "certificates.toml")},
                      {"applies_from": s.a_date, "postponed_from": s.list_of(s.a_date),
                       "note": s.text()})
     rules = s.table({"certificates": s.unknown_or(s.list_of(cert)),
@@ -162,7 +167,8 @@ def load_markets(path: Path | None = None) -> Markets:
             bloc = parsed["markets"].get(m["member_of"])
             if bloc is None or "member_of" in bloc:
                 src.fail(f"markets.{code}.member_of",
-                         f"expected a market with its own rules, got {m['member_of']!r}")
+                         _("expected a market with its own rules, got {value!r}").format(
+                             value=m["member_of"]))
             members[code] = m["member_of"]
         else:
             found[code] = _market(code, m, version, digest)
@@ -173,13 +179,16 @@ def _check_categories(src: s.Source, m: dict[str, Any], path: str, cats: dict) -
     listed = list(m.get("categories", {})) + list(m["unknown_categories"])
     for code in cats:
         if listed.count(code) != 1:
-            where = "is missing" if code not in listed else "is listed twice"
-            src.fail(f"{path}.unknown_categories",
-                     f"category {code!r} {where}: list it once, under categories or here")
+            message = (_("category {code!r} is missing: list it once, under categories or here")
+                       if code not in listed else
+                       _("category {code!r} is listed twice: list it once, under categories or "
+                         "here"))
+            src.fail(f"{path}.unknown_categories", message.format(code=code))
     for code, rules in m.get("categories", {}).items():
         if cats[code].perishable and "min_remaining" not in rules:
             src.fail(f"{path}.categories.{code}.min_remaining",
-                     "missing required key (perishable category; write \"unknown\" if unknown)")
+                     _("missing required key (perishable category; write \"unknown\" if "
+                       "unknown)"))
 
 
 def _market(code: str, m: dict[str, Any], version: str, digest: str) -> Market:

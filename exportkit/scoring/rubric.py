@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from exportkit.i18n import N_, _
 from exportkit.scoring import schema as s
 from exportkit.scoring.facts import BusinessFacts, ProductFacts
 from exportkit.scoring.schema import Text
@@ -134,8 +135,8 @@ def load_rubric(path: Path | None = None) -> Rubric:
     """Load and validate a rubric file; the shipped one when `path` is None."""
     src, data, digest = s.read_toml(path or shipped_path("rubric.toml"))
     cats, certs = categories(), certificates()
-    cat_code = s.code_in("category", cats, "categories.toml")
-    cert_code = s.code_in("certificate code", certs, "certificates.toml")
+    cat_code = s.code_in(N_("category"), cats, "categories.toml")
+    cert_code = s.code_in(N_("certificate code"), certs, "certificates.toml")
     parsed = s.table({
         "version": s.string,
         "parameters": s.table({k: s.sourced({"value": c}) for k, c in PARAMETERS.items()}),
@@ -158,7 +159,7 @@ def load_rubric(path: Path | None = None) -> Rubric:
                        for code, d in parsed["dimensions"].items())
     for scope in ("product", "business"):
         if not any(d.scope == scope for d in dimensions):
-            src.fail("dimensions", f"no dimension with scope = {scope!r}")
+            src.fail("dimensions", _("no dimension with scope = {scope!r}").format(scope=scope))
     return Rubric(
         version=parsed["version"], digest=digest, dimensions=dimensions, levels=levels,
         blocked_cap=parsed["readiness"]["blocked_cap"],
@@ -175,14 +176,14 @@ def _levels(src: s.Source, readiness: dict[str, Any]) -> tuple[Level, ...]:
     for i, (higher, lower) in enumerate(zip(levels, levels[1:], strict=False), start=1):
         if lower.min_total >= higher.min_total:
             src.fail(f"readiness.levels[{i}].min_total",
-                     "levels must go from the highest min_total down")
+                     _("levels must go from the highest min_total down"))
     if levels[-1].min_total != 0:
         src.fail(f"readiness.levels[{len(levels) - 1}].min_total",
-                 "the lowest level must start at 0")
+                 _("the lowest level must start at 0"))
     codes = [lv.code for lv in levels]
     if readiness["blocked_cap"] not in codes[1:]:
-        src.fail("readiness.blocked_cap", "expected the code of a level below the top one, "
-                 f"got {readiness['blocked_cap']!r}")
+        src.fail("readiness.blocked_cap", _("expected the code of a level below the top one, "
+                                            "got {value!r}").format(value=readiness["blocked_cap"]))
     return levels
 
 
@@ -196,14 +197,17 @@ def _dimension_check(cat_code: s.Check, cert_code: s.Check) -> s.Check:
             scope = CHECKS[crit["check"]][0]
             if scope not in ("any", d["scope"]):
                 src.fail(f"{path}.criteria.{key}.check",
-                         f"check {crit['check']!r} needs a {scope} dimension")
+                         _("check {check!r} needs a {scope} dimension").format(
+                             check=crit["check"], scope=scope))
             if crit["check"] == "flag":
                 facts = ProductFacts if d["scope"] == "product" else BusinessFacts
                 if crit.get("fact") not in {f.name for f in dataclasses.fields(facts)}:
                     src.fail(f"{path}.criteria.{key}.fact",
-                             f"expected a field of {facts.__name__}, got {crit.get('fact')!r}")
+                             _("expected a field of {facts}, got {value!r}").format(
+                                 facts=facts.__name__, value=crit.get("fact")))
         if not any(c["points"] > 0 for c in d["criteria"].values()):
-            src.fail(f"{path}.criteria", "expected at least one criterion with points above 0")
+            src.fail(f"{path}.criteria",
+                     _("expected at least one criterion with points above 0"))
         return d
 
     return dimension
@@ -212,9 +216,9 @@ def _dimension_check(cat_code: s.Check, cert_code: s.Check) -> s.Check:
 def _criterion_check(cat_code: s.Check, cert_code: s.Check) -> s.Check:
     def criterion(src: s.Source, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            src.fail(path, f"expected a table, got {s.describe(value)}")
+            src.fail(path, _("expected a table, got {value}").format(value=s.describe(value)))
         if "check" not in value:
-            src.fail(s.join(path, "check"), "missing required key")
+            src.fail(s.join(path, "check"), _("missing required key"))
         kind = s.one_of(*CHECKS)(src, value["check"], s.join(path, "check"))
         fields = CHECKS[kind][1]
         c = s.sourced(
@@ -226,11 +230,11 @@ def _criterion_check(cat_code: s.Check, cert_code: s.Check) -> s.Check:
              "shares": s.table({k: s.number(0, 1) for k in EXPERIENCE})},
         )(src, value, path)
         if c["hard"] != "no" and "blocker" not in c:
-            src.fail(s.join(path, "blocker"), "missing required key (the criterion is hard)")
+            src.fail(s.join(path, "blocker"), _("missing required key (the criterion is hard)"))
         if kind == "certificate" and "any_of" not in c:
-            src.fail(s.join(path, "any_of"), "missing required key (check = 'certificate')")
+            src.fail(s.join(path, "any_of"), _("missing required key (check = 'certificate')"))
         if kind == "experience" and "shares" not in c:
-            src.fail(s.join(path, "shares"), "missing required key (check = 'experience')")
+            src.fail(s.join(path, "shares"), _("missing required key (check = 'experience')"))
         return c
 
     return criterion

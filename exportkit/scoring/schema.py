@@ -18,6 +18,7 @@ from string import Formatter
 from typing import Any, NoReturn
 
 from exportkit.errors import DataFileError
+from exportkit.i18n import _
 
 UNKNOWN = "unknown"   # what a data file writes where a fact is not known
 
@@ -57,13 +58,16 @@ def read_toml(path: Path) -> tuple[Source, dict[str, Any], str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise DataFileError(_("{path}: cannot read: {reason}").format(
+            path=path, reason=exc.strerror)) from exc
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{source.name}: not UTF-8: save the file as UTF-8") from exc
+        raise DataFileError(_("{file}: not UTF-8: save the file as UTF-8").format(
+            file=source.name)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{source.name}: not valid TOML: {exc}") from exc
+        raise DataFileError(_("{file}: not valid TOML: {reason}").format(
+            file=source.name, reason=exc)) from exc
     return source, data, hashlib.sha256(raw).hexdigest()[:12]
 
 
@@ -75,9 +79,9 @@ def join(path: str, key: str | int) -> str:
 
 def describe(value: Any) -> str:
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     return repr(value)
 
 
@@ -87,13 +91,13 @@ def table(required: dict[str, Check], optional: dict[str, Check] | None = None) 
 
     def check(src: Source, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            src.fail(path, f"expected a table, got {describe(value)}")
+            src.fail(path, _("expected a table, got {value}").format(value=describe(value)))
         for key in value:
             if key not in required and key not in optional:
-                src.fail(join(path, key), "unknown key")
+                src.fail(join(path, key), _("unknown key"))
         for key in required:
             if key not in value:
-                src.fail(join(path, key), "missing required key")
+                src.fail(join(path, key), _("missing required key"))
         checks = required | optional
         return {key: checks[key](src, item, join(path, key)) for key, item in value.items()}
 
@@ -105,7 +109,7 @@ def table_of(item: Check, keys: Check | None = None) -> Check:
 
     def check(src: Source, value: Any, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            src.fail(path, f"expected a table, got {describe(value)}")
+            src.fail(path, _("expected a table, got {value}").format(value=describe(value)))
         if keys is not None:
             for key in value:
                 keys(src, key, join(path, key))
@@ -117,9 +121,9 @@ def table_of(item: Check, keys: Check | None = None) -> Check:
 def list_of(item: Check, *, non_empty: bool = False) -> Check:
     def check(src: Source, value: Any, path: str) -> tuple[Any, ...]:
         if not isinstance(value, list):
-            src.fail(path, f"expected a list, got {describe(value)}")
+            src.fail(path, _("expected a list, got {value}").format(value=describe(value)))
         if non_empty and not value:
-            src.fail(path, "expected at least one entry")
+            src.fail(path, _("expected at least one entry"))
         return tuple(item(src, v, join(path, i)) for i, v in enumerate(value))
 
     return check
@@ -127,30 +131,34 @@ def list_of(item: Check, *, non_empty: bool = False) -> Check:
 
 def string(src: Source, value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        src.fail(path, f"expected a non-empty string, got {describe(value)}")
+        src.fail(path, _("expected a non-empty string, got {value}").format(
+            value=describe(value)))
     return value
 
 
 def boolean(src: Source, value: Any, path: str) -> bool:
     if not isinstance(value, bool):
-        src.fail(path, f"expected true or false, got {describe(value)}")
+        src.fail(path, _("expected true or false, got {value}").format(value=describe(value)))
     return value
 
 
 def number(low: float | None = None, high: float | None = None, *, above: bool = False,
            integer: bool = False) -> Check:
     """A number within [low, high] (or above low when `above`)."""
-    kind = "a whole number" if integer else "a number"
 
     def check(src: Source, value: Any, path: str) -> float:
+        kind = _("a whole number") if integer else _("a number")
         allowed = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, allowed):
-            src.fail(path, f"expected {kind}, got {describe(value)}")
+            src.fail(path, _("expected {kind}, got {value}").format(kind=kind,
+                                                                   value=describe(value)))
         if low is not None and (value <= low if above else value < low):
-            src.fail(path, f"expected {kind} {'above' if above else 'at least'} {low}, "
-                           f"got {value!r}")
+            message = (_("expected {kind} above {low}, got {value!r}") if above else
+                       _("expected {kind} at least {low}, got {value!r}"))
+            src.fail(path, message.format(kind=kind, low=low, value=value))
         if high is not None and value > high:
-            src.fail(path, f"expected {kind} at most {high}, got {value!r}")
+            src.fail(path, _("expected {kind} at most {high}, got {value!r}").format(
+                kind=kind, high=high, value=value))
         return value
 
     return check
@@ -165,13 +173,14 @@ def a_date(src: Source, value: Any, path: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    src.fail(path, f"expected a date (YYYY-MM-DD), got {describe(value)}")
+    src.fail(path, _("expected a date (YYYY-MM-DD), got {value}").format(value=describe(value)))
 
 
 def one_of(*choices: str) -> Check:
     def check(src: Source, value: Any, path: str) -> str:
         if value not in choices:
-            src.fail(path, f"expected one of {', '.join(choices)}, got {describe(value)}")
+            src.fail(path, _("expected one of {choices}, got {value}").format(
+                choices=", ".join(choices), value=describe(value)))
         return value
 
     return check
@@ -183,7 +192,8 @@ def code_in(kind: str, codes: Collection[str], where: str) -> Check:
     def check(src: Source, value: Any, path: str) -> str:
         string(src, value, path)
         if value not in codes:
-            src.fail(path, f"unknown {kind} {value!r} (see {where})")
+            src.fail(path, _("unknown {kind} {value!r} (see {where})").format(
+                kind=_(kind), value=value, where=where))
         return value
 
     return check
@@ -208,11 +218,13 @@ def text(fields: Iterable[str] = ()) -> Check:
             try:
                 names = [part[1] for part in Formatter().parse(template) if part[1] is not None]
             except ValueError as exc:
-                src.fail(join(path, lang), f"bad placeholder: {exc}")
+                src.fail(join(path, lang), _("bad placeholder: {reason}").format(reason=exc))
             for name in names:
                 if name not in allowed:
-                    src.fail(join(path, lang), f"unknown placeholder {{{name}}}"
-                             + (f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""))
+                    src.fail(join(path, lang), (
+                        _("unknown placeholder {{{name}}} (allowed: {allowed})") if allowed
+                        else _("unknown placeholder {{{name}}}")).format(
+                            name=name, allowed=", ".join(sorted(allowed))))
         return Text(parsed["en"], parsed["id"])
 
     return check

@@ -1,0 +1,127 @@
+"""Several offices enrolling into one registry at the same moment, as real OS processes.
+
+Each import is one write transaction: on SQLite the writers queue on the write lock
+(BEGIN IMMEDIATE, busy_timeout 30 s) instead of failing with "database is locked"; on
+PostgreSQL they run side by side. Either way every row of every file arrives, once.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from exportkit.registry import close_all, open_registry
+from tests.conftest import count
+
+pytestmark = pytest.mark.usefixtures("backend")
+
+PROCESSES = 4
+ROWS = 2_000
+TIMEOUT = 240  # seconds for the whole group; a queue of four takes a few seconds
+
+
+def business_file(path: Path, which: int, rows: int = ROWS) -> Path:
+    """`rows` businesses whose 13-digit NIBs start with 8<which>: distinct across files."""
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream, delimiter=";")
+        writer.writerow(["NIB", "Nama Usaha", "Kabupaten/Kota", "Jumlah Tenaga Kerja"])
+        for n in range(rows):
+            writer.writerow([f"8{which}{n:011d}", f"CV Serentak {which}-{n}",
+                             "Kabupaten Jepara", n % 90 + 1])
+    return path
+
+
+def enroll_at_once(files: list[Path], db: str) -> list[tuple[int, str, str]]:
+    """Starts one `python -m exportkit enroll FILE --db DB` per file, all before waiting
+    for any; returns (exit code, stdout, stderr) of each."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "exportkit", "enroll", str(f), "--db", db,
+                          "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for f in files]
+    results = []
+    try:
+        for process in processes:
+            out, err = process.communicate(timeout=TIMEOUT)
+            results.append((process.returncode, out, err))
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return results
+
+
+def check(results: list[tuple[int, str, str]], db: str, rows: int = ROWS) -> None:
+    for code, out, err in results:
+        assert "database is locked" not in (out + err).lower(), err
+        assert code == 0, f"exit {code}\nstdout: {out[-2000:]}\nstderr: {err[-2000:]}"
+        assert json.loads(out)["totals"]["business"] == {
+            "added": rows, "updated": 0, "unchanged": 0, "rejected": 0}
+    close_all()
+    database = open_registry(db)
+    assert count(database, "business") == PROCESSES * rows
+    with database.reader() as connection:
+        distinct = connection.exec_driver_sql("SELECT count(DISTINCT nib) FROM business")
+        assert distinct.scalar_one() == PROCESSES * rows
+
+
+def test_four_processes_enroll_into_one_registry_at_once(fresh_registry, tmp_path):
+    # The registry exists (as after any earlier use); the four imports race each other.
+    opened = subprocess.run([sys.executable, "-m", "exportkit", "db", "info", "--db",
+                             fresh_registry], capture_output=True, text=True, timeout=60)
+    assert opened.returncode == 0, opened.stderr
+    files = [business_file(tmp_path / f"usaha-{k}.csv", k) for k in range(PROCESSES)]
+    check(enroll_at_once(files, fresh_registry), fresh_registry)
+
+
+# `python -m exportkit ARGS`, but with its imports done first and then held at a start line,
+# so that the processes reach the registry within a millisecond of each other.
+AT_THE_LINE = """
+import os, runpy, sys, time
+import exportkit.cli, exportkit.ingest.enroll, exportkit.registry.migrations
+ready, go = sys.argv[1:3]
+del sys.argv[1:3]
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.001)
+runpy.run_module("exportkit", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_four_processes_create_a_new_registry_at_once(fresh_registry, tmp_path):
+    # Nothing there yet: the four race to create the schema as well. On PostgreSQL the
+    # migrations (exportkit/registry/migrations.py, upgrade) must not run in two sessions
+    # at once: CREATE TABLE schema_migration in two sessions is a UniqueViolation on
+    # pg_type_typname_nsp_index (or DuplicateTable), and all but one process fail with
+    # "the registry at ... failed". Fix: take pg_advisory_xact_lock first in upgrade().
+    files = [business_file(tmp_path / f"usaha-{k}.csv", k, rows=200) for k in range(PROCESSES)]
+    go = tmp_path / "go"
+    ready = [tmp_path / f"ready-{k}" for k in range(PROCESSES)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", AT_THE_LINE, str(ready[k]), str(go),
+                          "enroll", str(f), "--db", fresh_registry, "--json"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for k, f in enumerate(files)]
+    results = []
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while not all(r.exists() for r in ready):
+            assert all(p.poll() is None for p in processes), [p.communicate() for p in processes]
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        go.touch()
+        for process in processes:
+            out, err = process.communicate(timeout=TIMEOUT)
+            results.append((process.returncode, out, err))
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    check(results, fresh_registry, rows=200)
