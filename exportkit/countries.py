@@ -67,5 +67,11 @@ def country_name(code: str, lang: str = "en") -> str:
         return code
     name = getattr(country, "common_name", None) or country.name
     if lang == "id":
-        return _indonesian().gettext(country.name)
+        return _official_indonesian().get(code) or _indonesian().gettext(country.name)
     return name
+
+
+@cache
+def _official_indonesian() -> dict[str, str]:
+    text = resources.files("exportkit.data").joinpath("countries.toml").read_text("utf-8")
+    return tomllib.loads(text).get("names_id", {})

@@ -356,8 +356,8 @@ def test_usage_errors_in_indonesian(enrolled):
 def test_country_names_follow_the_language(enrolled):
     indonesian = ok("--lang", "id", "report", "exports", "--by", "destination").stdout
     english = ok("--lang", "en", "report", "exports", "--by", "destination").stdout
-    # the Indonesian names are pycountry's ("Cina"), as the scorer's texts use them too
-    assert re.search(r"^CN\s+Cina\s", indonesian, re.M) and "negara tujuan" in indonesian
+    # official Indonesian usage (Keppres 12/2014): Tiongkok, not pycountry's "Cina"
+    assert re.search(r"^CN\s+Tiongkok\s", indonesian, re.M) and "negara tujuan" in indonesian
     assert "Amerika Serikat" in indonesian and "United States" not in indonesian
     assert re.search(r"^CN\s+China\s", english, re.M) and "Amerika Serikat" not in english
     rules = ok("--lang", "id", "markets", "show", "AE").stdout

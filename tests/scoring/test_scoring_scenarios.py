@@ -168,7 +168,7 @@ def test_label_language_for_the_destination(rubric, markets):
     crit = next(c for c in a.dimension("packaging").criteria
                 if c.code == "packaging.label_language")
     assert (crit.status, crit.name.en, crit.name.id) == (
-        "missing", "Label in Chinese for China", "Label berbahasa Tionghoa untuk Cina")
+        "missing", "Label in Chinese for China", "Label berbahasa Tionghoa untuk Tiongkok")
 
 
 def test_business_is_scored_with_its_best_product(rubric, markets):
