@@ -1,0 +1,802 @@
+# ruff: noqa: E501  (the data tables of realistic values read better one entry a line)
+"""exportkit benchmark: synthetic registry files, a stdlib floor, and the exportkit steps.
+
+    python bench/run.py --rows 100000
+    python bench/run.py --rows 1000000 --skip-postgres
+    python bench/run.py --rows 100000 --only generate,floor,enroll_businesses --keep
+
+Generates, into the work folder (default bench/out/, git-ignored):
+
+- businesses-<rows>.csv: Indonesian headers, `;` separated, Indonesian number formats,
+  valid 13-digit NIBs, valid NPWPs (stdnum.id.npwp check digit) or empty;
+- products-<rows>.csv: English headers, `,` separated, 3 products per business;
+- ekspor-<rows>.csv: export records (rows/10), Indonesian headers, `;` separated.
+
+Then times each step as a subprocess (wall time, and peak RSS of that process from
+os.wait4's rusage) and prints a Markdown table, also written to results-<rows>.md (and the
+raw numbers to results-<rows>.json). Targets are measured and reported, never asserted.
+
+Steps (for --only): generate, floor, floor_products, sqlite_utils, sqlite_utils_text,
+enroll_businesses, enroll_products, enroll_exports, score, shortlist, exports_report,
+list_businesses, startup, pg_floor, pg_enroll. Steps after enroll_businesses use the
+registry the earlier steps left (run with --keep to reuse it across invocations).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+BIN = Path(sys.executable).parent
+EXPORTKIT = str(BIN / "exportkit") if (BIN / "exportkit").exists() else "exportkit"
+SQLITE_UTILS = str(BIN / "sqlite-utils") if (BIN / "sqlite-utils").exists() else "sqlite-utils"
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+
+STEPS = ("generate", "floor", "floor_products", "sqlite_utils", "sqlite_utils_text",
+         "enroll_businesses", "enroll_products", "enroll_exports", "score", "shortlist",
+         "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
+
+READ_REGENCY = "Jepara"  # the regency filter for the read steps
+
+# -- realistic pools ------------------------------------------------------------------------
+
+REGENCIES = [  # (regency, province, weight)
+    ("Kabupaten Jepara", "Jawa Tengah", 3), ("Kabupaten Klaten", "Jawa Tengah", 2),
+    ("Kota Pekalongan", "Jawa Tengah", 2), ("Kabupaten Pekalongan", "Jawa Tengah", 2),
+    ("Kabupaten Sukoharjo", "Jawa Tengah", 2), ("Kota Surakarta", "Jawa Tengah", 2),
+    ("Kabupaten Kudus", "Jawa Tengah", 2), ("Kabupaten Banyumas", "Jawa Tengah", 2),
+    ("Kabupaten Magelang", "Jawa Tengah", 1), ("Kota Semarang", "Jawa Tengah", 3),
+    ("Kabupaten Temanggung", "Jawa Tengah", 1), ("Kabupaten Rembang", "Jawa Tengah", 1),
+    ("Kabupaten Blitar", "Jawa Timur", 2), ("Kabupaten Malang", "Jawa Timur", 3),
+    ("Kota Surabaya", "Jawa Timur", 3), ("Kabupaten Sidoarjo", "Jawa Timur", 3),
+    ("Kabupaten Pasuruan", "Jawa Timur", 2), ("Kabupaten Tulungagung", "Jawa Timur", 1),
+    ("Kabupaten Jember", "Jawa Timur", 2), ("Kabupaten Banyuwangi", "Jawa Timur", 2),
+    ("Kabupaten Gresik", "Jawa Timur", 2), ("Kabupaten Kediri", "Jawa Timur", 2),
+    ("Kabupaten Bandung", "Jawa Barat", 3), ("Kota Bandung", "Jawa Barat", 3),
+    ("Kabupaten Bogor", "Jawa Barat", 3), ("Kabupaten Tasikmalaya", "Jawa Barat", 2),
+    ("Kabupaten Cirebon", "Jawa Barat", 2), ("Kabupaten Garut", "Jawa Barat", 2),
+    ("Kota Depok", "Jawa Barat", 2), ("Kabupaten Bekasi", "Jawa Barat", 2),
+    ("Kabupaten Bantul", "DI Yogyakarta", 2), ("Kabupaten Sleman", "DI Yogyakarta", 2),
+    ("Kota Yogyakarta", "DI Yogyakarta", 2), ("Kabupaten Gunungkidul", "DI Yogyakarta", 1),
+    ("Kabupaten Gianyar", "Bali", 2), ("Kota Denpasar", "Bali", 2),
+    ("Kabupaten Badung", "Bali", 1), ("Kabupaten Tabanan", "Bali", 1),
+    ("Kabupaten Lombok Tengah", "Nusa Tenggara Barat", 1), ("Kota Mataram", "Nusa Tenggara Barat", 1),
+    ("Kabupaten Sikka", "Nusa Tenggara Timur", 1), ("Kota Kupang", "Nusa Tenggara Timur", 1),
+    ("Kota Medan", "Sumatera Utara", 3), ("Kabupaten Deli Serdang", "Sumatera Utara", 2),
+    ("Kota Padang", "Sumatera Barat", 2), ("Kabupaten Agam", "Sumatera Barat", 1),
+    ("Kota Palembang", "Sumatera Selatan", 2), ("Kota Bandar Lampung", "Lampung", 2),
+    ("Kabupaten Aceh Tengah", "Aceh", 1), ("Kota Pekanbaru", "Riau", 2),
+    ("Kota Makassar", "Sulawesi Selatan", 3), ("Kabupaten Toraja Utara", "Sulawesi Selatan", 1),
+    ("Kota Manado", "Sulawesi Utara", 1), ("Kota Pontianak", "Kalimantan Barat", 1),
+    ("Kota Samarinda", "Kalimantan Timur", 1), ("Kota Banjarmasin", "Kalimantan Selatan", 1),
+    ("Kota Tangerang", "Banten", 2), ("Kabupaten Serang", "Banten", 1),
+    ("Kota Jakarta Timur", "DKI Jakarta", 3), ("Kota Jakarta Barat", "DKI Jakarta", 3),
+]
+
+FIRST = ["Sumber", "Mitra", "Karya", "Jaya", "Makmur", "Sari", "Berkah", "Cahaya", "Sinar",
+         "Putra", "Putri", "Tunas", "Bintang", "Mega", "Anugerah", "Rejeki", "Sido", "Mulia",
+         "Tiga", "Dua", "Bumi", "Dewi", "Surya", "Mandala", "Griya", "Rumah", "Kampung",
+         "Sentra", "Pusaka", "Warisan", "Citra", "Puspa", "Lestari", "Maju", "Gemilang",
+         "Harapan", "Pelangi", "Nusa", "Dapur", "Omah", "Kencana", "Mutiara", "Intan",
+         "Cipta", "Guna", "Prima", "Indo", "Sejati", "Wahyu", "Barokah"]
+LAST = ["Mulya", "Abadi", "Sejahtera", "Lestari", "Mandiri", "Nusantara", "Indah", "Sentosa",
+        "Jaya", "Makmur", "Utama", "Perkasa", "Bersama", "Sakti", "Agung", "Asri", "Rahayu",
+        "Wijaya", "Kencana", "Permai", "Sukses", "Barokah", "Amanah", "Santoso", "Raharjo",
+        "Internasional", "Global", "Kreasi", "Art", "Craft", "Handmade", "Collection",
+        "Group", "Family", "Sehati", "Setia", "Budi", "Harapan", "Murni", "Sari"]
+LEGAL = [("PT", "PT ", 8), ("CV", "CV ", 30), ("UD", "UD ", 30), ("Koperasi", "Koperasi ", 4),
+         ("Firma", "Firma ", 1), ("Perorangan", "", 27)]
+
+# sector -> (sector label, name word, product templates)
+# product template: (name, category as officers write it, HS code, wood, perishable,
+#   shelf life range or None, packaging choices, unit, capacity range, FOB range)
+PACK_WOOD = ["bubble wrap, foam corners, shrink wrap", "bubble wrap and 5-ply carton",
+             "blanket wrap", "plastic sheet", "bubble wrap"]
+PACK_TEXTILE = ["folded in polybag with hang tag", "folded in polybag", "plastic bag",
+                "box with tissue paper"]
+PACK_FOOD = ["standing pouch with zip lock", "glass jar, sealed lid", "plastic jar",
+             "aluminium foil pouch", "paper box with inner plastic", "plastic bag, heat sealed",
+             "PET bottle"]
+PACK_CRAFT = ["bubble wrap in carton", "paper wrap", "plastic bag", "kraft box",
+              "bubble wrap, foam corners"]
+SECTORS = {
+    "mebel": ("Mebel ukir kayu jati", "Jati", [
+        ("Kursi ukir jati", "mebel ukir", "940169", 1, 0, None, PACK_WOOD, "pcs", (20, 400), (60, 400)),
+        ("Meja makan jati", "wood_furniture", "940360", 1, 0, None, PACK_WOOD, "pcs", (10, 120), (200, 1500)),
+        ("Almari ukir 2 pintu", "meubel", "940350", 1, 0, None, PACK_WOOD, "pcs", (5, 60), (400, 1800)),
+        ("Bufet ukir", "furnitur kayu", "940360", 1, 0, None, PACK_WOOD, "pcs", (5, 80), (300, 1200)),
+        ("Meja tamu ukir", "furniture", "940360", 1, 0, None, PACK_WOOD, "pcs", (10, 150), (150, 700)),
+        ("Kursi teras mahoni", "mebel", "940169", 1, 0, None, PACK_WOOD, "pcs", (20, 300), (50, 250)),
+        ("Tempat tidur ukir", "furnitur", "940350", 1, 0, None, PACK_WOOD, "pcs", (5, 40), (500, 2500)),
+    ]),
+    "ukiran": ("Kerajinan ukir kayu", "Ukir", [
+        ("Hiasan dinding ukir relief", "ukiran kayu", "442011", 1, 0, None, PACK_CRAFT, "pcs", (30, 500), (15, 200)),
+        ("Bingkai cermin ukir", "ukiran", "441400", 1, 0, None, PACK_CRAFT, "pcs", (20, 300), (40, 250)),
+        ("Patung kayu", "wood carving", "442011", 1, 0, None, PACK_CRAFT, "pcs", (10, 200), (20, 600)),
+        ("Topeng kayu", "kerajinan kayu", "442090", 1, 0, None, PACK_CRAFT, "pcs", (50, 800), (5, 60)),
+        ("Nampan kayu", "wooden_craft", "441990", 1, 0, None, PACK_CRAFT, "pcs", (100, 2000), (3, 25)),
+    ]),
+    "tenun": ("Tenun ikat dan batik", "Batik", [
+        ("Kain tenun ikat", "tenun ikat", "520849", 0, 0, None, PACK_TEXTILE, "m", (200, 5000), (5, 40)),
+        ("Selendang tenun", "tenun", "621490", 0, 0, None, PACK_TEXTILE, "pcs", (100, 2000), (8, 30)),
+        ("Kain batik tulis", "batik", "520852", 0, 0, None, PACK_TEXTILE, "pcs", (20, 400), (20, 250)),
+        ("Kain batik cap", "kain batik", "520852", 0, 0, None, PACK_TEXTILE, "pcs", (200, 3000), (6, 40)),
+        ("Kemeja batik", "pakaian", "620530", 0, 0, None, PACK_TEXTILE, "pcs", (200, 5000), (8, 45)),
+        ("Taplak meja tenun", "textile", "630251", 0, 0, None, PACK_TEXTILE, "pcs", (100, 1500), (6, 30)),
+    ]),
+    "pangan": ("Makanan olahan", "Rasa", [
+        ("Keripik tempe", "makanan olahan", "200819", 0, 1, (90, 240), PACK_FOOD, "kg", (200, 8000), (2, 8)),
+        ("Sambal bawang", "processed_food", "210390", 0, 1, (180, 365), PACK_FOOD, "jar", (500, 20000), (1, 5)),
+        ("Kopi bubuk robusta", "makanan", "090121", 0, 1, (180, 540), PACK_FOOD, "kg", (200, 10000), (6, 25)),
+        ("Keripik singkong balado", "snack", "200819", 0, 1, (90, 180), PACK_FOOD, "kg", (300, 12000), (2, 7)),
+        ("Abon sapi", "olahan pangan", "160250", 0, 1, (120, 365), PACK_FOOD, "kg", (100, 3000), (8, 20)),
+        ("Gula aren cair", "pangan olahan", "170290", 0, 1, (180, 720), PACK_FOOD, "l", (500, 15000), (2, 6)),
+        ("Rendang kemasan", "makanan olahan", "160250", 0, 1, (30, 365), PACK_FOOD, "pack", (200, 6000), (3, 12)),
+        ("Kerupuk udang", "camilan", "190590", 0, 1, (180, 540), PACK_FOOD, "kg", (500, 20000), (2, 9)),
+    ]),
+    "rotan": ("Kerajinan rotan, bambu dan logam", "Rotan", [
+        ("Keranjang rotan", "kerajinan", "460219", 0, 0, None, PACK_CRAFT, "pcs", (200, 5000), (3, 30)),
+        ("Kap lampu bambu", "handicraft", "460211", 0, 0, None, PACK_CRAFT, "pcs", (100, 2000), (5, 40)),
+        ("Patung kuningan", "kerajinan logam", "830629", 0, 0, None, PACK_CRAFT, "pcs", (20, 500), (10, 150)),
+        ("Hiasan kerang", "kerajinan kerang", "960190", 0, 0, None, PACK_CRAFT, "pcs", (100, 3000), (2, 20)),
+        ("Sapu lidi", "sapu lidi", "960310", 0, 0, None, PACK_CRAFT, "pcs", (1000, 30000), (0.3, 1.5)),
+    ]),
+    "alas_kaki": ("Alas kaki", "Langkah", [
+        ("Sandal kulit", "sandal", "640399", 0, 0, None, PACK_CRAFT, "pairs", (200, 6000), (4, 25)),
+        ("Sepatu kulit pria", "sepatu", "640399", 0, 0, None, PACK_CRAFT, "pairs", (100, 3000), (15, 60)),
+        ("Sandal hotel", "alas kaki", "640299", 0, 0, None, PACK_CRAFT, "pairs", (2000, 50000), (0.3, 1.2)),
+        ("Sepatu anyaman", "footwear", "640419", 0, 0, None, PACK_CRAFT, "pairs", (100, 2000), (8, 30)),
+    ]),
+    "musik": ("Alat musik", "Irama", [
+        ("Kendang jimbe", "kendang", "920600", 1, 0, None, PACK_WOOD, "pcs", (50, 2000), (10, 80)),
+        ("Gamelan mini", "gamelan", "920600", 0, 0, None, PACK_WOOD, "set", (2, 40), (300, 3000)),
+        ("Angklung", "alat musik", "920890", 1, 0, None, PACK_CRAFT, "set", (20, 500), (20, 150)),
+        ("Gitar akustik", "musical instruments", "920290", 1, 0, None, PACK_WOOD, "pcs", (20, 400), (40, 300)),
+    ]),
+    "tembakau": ("Tembakau dan rokok", "Kretek", [
+        ("Tembakau iris", "tembakau iris", "240319", 0, 0, None, PACK_CRAFT, "kg", (500, 20000), (5, 20)),
+        ("Cerutu", "cerutu", "240210", 0, 0, None, PACK_CRAFT, "box", (50, 2000), (10, 80)),
+        ("Rokok kretek", "kretek", "240220", 0, 0, None, PACK_CRAFT, "pack", (1000, 50000), (0.5, 2)),
+    ]),
+    "tanaman": ("Tanaman hias", "Flora", [
+        ("Tanaman hias aglonema", "tanaman hias", "060290", 0, 1, (14, 45), PACK_CRAFT, "pcs", (100, 5000), (2, 30)),
+        ("Bonsai beringin", "bonsai", "060290", 0, 1, (30, 90), PACK_CRAFT, "pcs", (10, 300), (20, 200)),
+        ("Anggrek bulan", "live plants", "060290", 0, 1, (14, 30), PACK_CRAFT, "pcs", (200, 8000), (2, 15)),
+    ]),
+}
+SECTOR_WEIGHTS = {"mebel": 14, "ukiran": 8, "tenun": 16, "pangan": 30, "rotan": 10,
+                  "alas_kaki": 7, "musik": 3, "tembakau": 4, "tanaman": 8}
+VARIANTS = ["", " premium", " model A", " model B", " ukuran besar", " ukuran kecil",
+            " motif klasik", " motif modern", " seri 2", " edisi ekspor"]
+DESTINATIONS = ["Tiongkok", "Amerika Serikat", "Jepang", "Korea Selatan", "Singapura",
+                "Malaysia", "Belanda", "Jerman", "Australia", "UEA", "Arab Saudi", "Hongkong",
+                "Taiwan", "Perancis", "Inggris", "Vietnam", "Thailand", "India", "Kanada", "Italia"]
+LANGS = ["id", "id,en", "en", "id,en", "", "id", "id,en,ar", "en"]
+YES_NO_ID = ["ya", "tidak"]
+YES_NO_EN = ["yes", "no"]
+
+BUSINESS_HEADERS = ["NIB", "NPWP", "Nama Usaha", "Bentuk Usaha", "Kabupaten/Kota", "Provinsi",
+                    "Bidang Usaha", "Jumlah Tenaga Kerja", "Omzet per Tahun (Rp)",
+                    "Tahun Berdiri", "Pengalaman Ekspor", "Telepon"]
+PRODUCT_HEADERS = ["Business NIB", "Business name", "Regency/City", "Product name",
+                   "Category", "HS code", "Made of wood", "Perishable", "Shelf life (days)",
+                   "Primary packaging", "Export carton or crate", "Transit protection",
+                   "Food-grade packaging", "Complete label", "Label languages",
+                   "Barcode (GTIN/EAN)", "Wooden packaging", "ISPM-15 marked",
+                   "Monthly capacity", "Unit", "FOB price (USD)"]
+EXPORT_HEADERS = ["NIB Usaha", "Nama Usaha", "Kabupaten/Kota", "Provinsi", "Komoditas",
+                  "Kategori", "Kode HS", "Tahun", "Negara Tujuan", "Nilai Ekspor",
+                  "Mata Uang", "Volume", "Satuan Volume", "Sumber"]
+
+
+def id_number(value: int) -> str:
+    """1234567 -> 1.234.567 (Indonesian thousands separators)."""
+    return f"{value:,}".replace(",", ".")
+
+
+def en_number(value: int) -> str:
+    return f"{value:,}"
+
+
+def npwp_pool(rng: random.Random, n: int) -> list[str]:
+    from stdnum import luhn
+    from stdnum.id import npwp
+
+    pool = []
+    for i in range(n):
+        head = f"{rng.choice(['01', '02', '03', '07', '08', '09', '31', '41', '66', '70', '80', '90'])}{rng.randrange(10**6):06d}"
+        check = luhn.calc_check_digit(head)
+        tail = f"{rng.randrange(1, 999):03d}000"
+        number = head + check + tail
+        if i % 4 == 3:
+            pool.append("0" + number)  # the 16-digit form since 2024
+        else:
+            pool.append(npwp.format(number))  # 01.546.848.1-516.000
+    # a sample checked with stdnum itself
+    for value in pool[:50]:
+        npwp.validate(value)
+    return pool
+
+
+def gtin_pool(rng: random.Random, n: int) -> list[str]:
+    from stdnum import ean
+
+    pool = []
+    for _ in range(n):
+        head = f"899{rng.randrange(10**9):09d}"
+        pool.append(head + ean.calc_check_digit(head))
+    return pool
+
+
+def nib_for(i: int) -> str:
+    # a bijection of 0..10**11-1 (the multiplier is coprime with 10), so every NIB is unique
+    return f"{81 + i % 9}{(i * 2654435761 + 12345) % 10**11:011d}"
+
+
+def generate(rows: int, out: Path, seed: int = 20250101) -> dict:
+    """Writes businesses-<rows>.csv, products-<rows>.csv, ekspor-<rows>.csv. Single pass."""
+    rng = random.Random(seed)
+    rnd = rng.random
+    paths = {k: out / f"{k}-{rows}.csv" for k in ("businesses", "products", "ekspor")}
+    regencies = [(r, p) for r, p, w in REGENCIES for _ in range(w)]
+    legal = [(code, prefix) for code, prefix, w in LEGAL for _ in range(w)]
+    sectors = [s for s, w in SECTOR_WEIGHTS.items() for _ in range(w)]
+    npwps = npwp_pool(rng, 50_000)
+    gtins = gtin_pool(rng, 20_000)
+    # NIBs must be unique: 9 leading-digit classes x a bijection on 11 digits
+    employees_pool = [max(1, int(rng.lognormvariate(2.3, 1.0))) for _ in range(4096)]
+    revenue_pool = [
+        ("Rp " if k % 3 == 0 else "") + id_number(max(50, int(rng.lognormvariate(7.0, 1.4))) * 1_000_000)
+        for k in range(4096)]
+    phone_pool = [f"08{rng.choice('1235789')}{rng.randrange(10)}-{rng.randrange(10**4):04d}-"
+                  f"{rng.randrange(10**4):04d}" for _ in range(8192)]
+    experience = ["none"] * 6 + ["indirect"] * 3 + ["direct"]
+    # products: per sector, per template, a pool of complete row tails (after the name)
+    tails: dict[str, list[list[tuple[str, list[str]]]]] = {}
+    for sector, (_, _, templates) in SECTORS.items():
+        per_template = []
+        for (name, category, hs, wood, perishable, shelf, packs, unit, cap, fob) in templates:
+            variants = []
+            for _ in range(64):
+                capacity = rng.randrange(cap[0], cap[1] + 1)
+                capacity = (capacity // 10 * 10) if capacity > 100 else capacity
+                price = rng.uniform(*fob)
+                exported = rnd() < 0.45
+                tail = [
+                    category,
+                    hs if rnd() < 0.9 else (f"{hs[:4]}.{hs[4:]}" if rnd() < 0.5 else ""),
+                    YES_NO_EN[0 if wood else 1],
+                    YES_NO_EN[0 if perishable else 1],
+                    str(rng.randrange(shelf[0], shelf[1] + 1)) if shelf and rnd() < 0.9 else "",
+                    rng.choice(packs),
+                    YES_NO_EN[0 if exported else 1],
+                    YES_NO_EN[0 if exported or rnd() < 0.3 else 1],
+                    (YES_NO_EN[0 if rnd() < 0.6 else 1] if perishable else ""),
+                    YES_NO_EN[0 if rnd() < 0.5 else 1],
+                    rng.choice(LANGS),
+                    rng.choice(gtins) if rnd() < (0.5 if perishable else 0.15) else "",
+                    YES_NO_EN[0 if wood and rnd() < 0.6 else 1] if wood else "",
+                    YES_NO_EN[0 if rnd() < 0.5 else 1] if wood else "",
+                    en_number(capacity),
+                    unit,
+                    f"{price:,.2f}" if rnd() < 0.85 else "",
+                ]
+                variants.append(tail)
+            per_template.append((name, variants))
+        tails[sector] = per_template
+    sector_meta = {s: (label, word) for s, (label, word, _) in SECTORS.items()}
+    destinations = DESTINATIONS
+
+    nreg, nleg, nsec = len(regencies), len(legal), len(sectors)
+    nfirst, nlast, nnp = len(FIRST), len(LAST), len(npwps)
+    nvar = len(VARIANTS)
+    started = time.perf_counter()
+    with paths["businesses"].open("w", encoding="utf-8", newline="") as fb, \
+            paths["products"].open("w", encoding="utf-8", newline="") as fp, \
+            paths["ekspor"].open("w", encoding="utf-8", newline="") as fe:
+        wb = csv.writer(fb, delimiter=";", lineterminator="\n")
+        wp = csv.writer(fp, lineterminator="\n")
+        we = csv.writer(fe, delimiter=";", lineterminator="\n")
+        wb.writerow(BUSINESS_HEADERS)
+        wp.writerow(PRODUCT_HEADERS)
+        we.writerow(EXPORT_HEADERS)
+        brows, prows, erows = [], [], []
+        exports = 0
+        for i in range(rows):
+            regency, province = regencies[int(rnd() * nreg)]
+            code, prefix = legal[int(rnd() * nleg)]
+            sector = sectors[int(rnd() * nsec)]
+            label, word = sector_meta[sector]
+            r = rnd()
+            # names: prefix + two or three words; a serial keeps most of them distinct
+            if r < 0.5:
+                name = f"{prefix}{FIRST[int(rnd() * nfirst)]} {word} {LAST[int(rnd() * nlast)]}"
+            else:
+                name = f"{prefix}{FIRST[int(rnd() * nfirst)]} {LAST[int(rnd() * nlast)]}"
+            name = f"{name} {i % 997 + 1}" if r > 0.15 else name
+            nib = nib_for(i)
+            brows.append((
+                nib,
+                npwps[i % nnp] if r > 0.25 else "",
+                name, code, regency, province, label,
+                employees_pool[i & 4095],
+                revenue_pool[(i * 7) & 4095] if r < 0.92 else "",
+                1975 + (i * 31) % 50,
+                experience[i % 10],
+                phone_pool[i & 8191] if r < 0.8 else "",
+            ))
+            templates = tails[sector]
+            nt = len(templates)
+            first = int(rnd() * nt)
+            variant = VARIANTS[int(rnd() * nvar)]
+            for k in range(3):
+                tname, variants = templates[(first + k) % nt]
+                # with fewer than 3 templates the variant keeps the names distinct
+                pname = f"{tname}{variant}" if k < nt else f"{tname}{variant} {k}"
+                prows.append((nib, name, regency, pname, *variants[int(rnd() * 64)]))
+            if i % 20 == 0:  # one business in 20 has two years of exports: rows/10 records
+                tname, variants = templates[first]
+                tail = variants[0]
+                year = 2019 + (i // 20) % 6
+                dest = destinations[(i // 20) % len(destinations)]
+                value = int(rnd() * 5_000) * 1_000_000 + 50_000_000
+                for y in (year, year + 1):
+                    erows.append((nib, name, regency, province, tname, tail[0], tail[1], y,
+                                  dest, id_number(value), "IDR",
+                                  id_number(int(rnd() * 50_000) + 100), "kg",
+                                  "Disperindag (sintetis untuk benchmark)"))
+                    value = value * (90 + int(rnd() * 40)) // 100
+                exports += 2
+            if len(brows) >= 20_000:
+                wb.writerows(brows)
+                wp.writerows(prows)
+                we.writerows(erows)
+                brows.clear(), prows.clear(), erows.clear()
+        wb.writerows(brows)
+        wp.writerows(prows)
+        we.writerows(erows)
+    elapsed = time.perf_counter() - started
+    return {"paths": {k: str(v) for k, v in paths.items()}, "businesses": rows,
+            "products": rows * 3, "exports": exports, "seconds": elapsed,
+            "bytes": {k: v.stat().st_size for k, v in paths.items()}}
+
+
+# -- floors: run in a child process so their own peak RSS is measured -----------------------
+
+def floor_sqlite(csv_path: str, db_path: str, delimiter: str) -> int:
+    Path(db_path).unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    with open(csv_path, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream, delimiter=delimiter)
+        headers = next(reader)
+        columns = ", ".join(f'"{h}"' for h in headers)
+        connection.execute(f"CREATE TABLE t ({columns})")
+        marks = ", ".join("?" * len(headers))
+        connection.execute("BEGIN")
+        connection.executemany(f"INSERT INTO t VALUES ({marks})", reader)
+        connection.execute("COMMIT")
+    count = connection.execute("SELECT count(*) FROM t").fetchone()[0]
+    connection.close()
+    return count
+
+
+def floor_postgres(csv_path: str, dsn: str, delimiter: str) -> int:
+    import psycopg
+
+    with open(csv_path, encoding="utf-8", newline="") as stream:
+        headers = next(csv.reader([stream.readline()], delimiter=delimiter))
+    with psycopg.connect(dsn) as connection, connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS floor_t")
+        cursor.execute("CREATE TABLE floor_t (" + ", ".join(f'"{h}" text' for h in headers) + ")")
+        with open(csv_path, "rb") as stream, cursor.copy(
+                f"COPY floor_t FROM STDIN (FORMAT csv, DELIMITER '{delimiter}', HEADER true)"
+        ) as copy:
+            while block := stream.read(1 << 20):
+                copy.write(block)
+        cursor.execute("SELECT count(*) FROM floor_t")
+        return cursor.fetchone()[0]
+
+
+# -- measuring -------------------------------------------------------------------------------
+
+def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
+    """Runs cmd; wall time and the peak RSS of that process (os.wait4 rusage, KiB)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    # Linux carries the peak RSS of the image a process replaces across exec, and
+    # subprocess forks (vforks) from this Python process: its own size would leak into the
+    # child's ru_maxrss. /usr/bin/time forks from a tiny process, so %M is the command's own.
+    rss_file = log.with_suffix(".rss")
+    wrapped = [TIME, "-f", "%M", "-o", str(rss_file), *cmd] if TIME else cmd
+    with log.open("wb") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                   env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss
+    if TIME:
+        try:
+            rss = int(rss_file.read_text().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return {"cmd": cmd, "wall": wall, "rss_kib": rss, "rc": process.returncode,
+            "user": usage.ru_utime, "sys": usage.ru_stime, "log": str(log)}
+
+
+def tail(path: str, lines: int = 15) -> str:
+    text = Path(path).read_text(errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def shown(cmd: list[str]) -> str:
+    parts = []
+    for part in cmd:
+        part = part.replace(str(ROOT) + "/", "")
+        part = part.replace(str(BIN) + "/", "")
+        if part == PY or part.endswith("/python") or part.endswith("/python3"):
+            part = "python"
+        parts.append(part if " " not in part and part else repr(part))
+    return " ".join(parts)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.rows = args.rows
+        self.out = Path(args.out).resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.logs = self.out / f"logs-{self.rows}"
+        self.files = {k: self.out / f"{k}-{self.rows}.csv"
+                      for k in ("businesses", "products", "ekspor")}
+        self.registry = self.out / f"registry-{self.rows}.db"
+        self.results: dict[str, dict] = {}
+        self.json_path = self.out / f"results-{self.rows}.json"
+        if self.json_path.exists() and args.only:
+            # keep earlier numbers of the steps not re-run
+            self.results = json.loads(self.json_path.read_text()).get("results", {})
+        self.generated = None
+
+    def wanted(self, step: str) -> bool:
+        if self.args.only:
+            return step in self.args.only
+        if step.startswith("pg_") and self.args.skip_postgres:
+            return False
+        if step.startswith("sqlite_utils") and self.args.skip_sqlite_utils:
+            return False
+        return True
+
+    def record(self, step: str, result: dict, rows: int | None, what: str, floor: str | None,
+               runs: list[float] | None = None) -> None:
+        result.update(step=step, rows=rows, what=what, floor=floor, shown=shown(result["cmd"]))
+        if runs:
+            result["runs"] = runs
+        self.results[step] = result
+        rate = f"{rows / result['wall']:,.0f}/s" if rows else ""
+        status = "" if result["rc"] == 0 else f"  EXIT {result['rc']}"
+        print(f"  {step:<18} {result['wall']:8.2f} s  {rate:>12}  "
+              f"{result['rss_kib'] / 1024:7.1f} MiB{status}", flush=True)
+        if result["rc"] != 0:
+            print(tail(result["log"]), flush=True)
+
+    def run_step(self, step: str, cmd: list[str], rows: int | None, what: str,
+                 floor: str | None = None, env: dict | None = None) -> dict:
+        result = measure(cmd, self.logs / f"{step}.log", env)
+        self.record(step, result, rows, what, floor)
+        return result
+
+    def median_step(self, step: str, cmd: list[str], times: int, what: str,
+                    floor: str | None = None, env: dict | None = None) -> dict:
+        results = [measure(cmd, self.logs / f"{step}.log", env) for _ in range(times)]
+        result = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
+        result["rss_kib"] = max(r["rss_kib"] for r in results)
+        result["rc"] = max(r["rc"] for r in results)
+        self.record(step, result, None, what, floor, runs=[r["wall"] for r in results])
+        return result
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def ensure_files(self) -> None:
+        if self.wanted("generate") or not all(p.exists() for p in self.files.values()):
+            print(f"generating {self.rows:,} businesses, {3 * self.rows:,} products, "
+                  f"{self.rows // 10:,} export records into {self.out}", flush=True)
+            self.generated = generate(self.rows, self.out)
+            g = self.generated
+            print(f"  generated in {g['seconds']:.1f} s: "
+                  + ", ".join(f"{k} {v / 2**20:.0f} MiB" for k, v in g["bytes"].items()),
+                  flush=True)
+
+    def exportkit(self, *args: str) -> list[str]:
+        return [EXPORTKIT, *args]
+
+    def run(self) -> None:
+        self.ensure_files()
+        b, p, e = (str(self.files[k]) for k in ("businesses", "products", "ekspor"))
+        n = self.rows
+        db = str(self.registry)
+        env = {"EXPORTKIT_LANG": "en", "COLUMNS": "200"}
+        me = str(Path(__file__).resolve())
+        print(f"measuring ({n:,} businesses)", flush=True)
+        if self.wanted("floor"):
+            self.run_step("floor", [PY, me, "_floor_sqlite", b, str(self.out / "floor.db"), ";"],
+                          n, "floor: stdlib sqlite3 + csv, businesses")
+        if self.wanted("floor_products"):
+            self.run_step("floor_products",
+                          [PY, me, "_floor_sqlite", p, str(self.out / "floor_p.db"), ","],
+                          3 * n, "floor: stdlib sqlite3 + csv, products")
+        if self.wanted("sqlite_utils"):
+            target = self.out / "sqlite_utils.db"
+            target.unlink(missing_ok=True)
+            self.run_step("sqlite_utils",
+                          [SQLITE_UTILS, "insert", str(target), "businesses", b, "--csv",
+                           "--delimiter", ";"],
+                          n, "sqlite-utils insert --csv (types detected, the 4.x default)",
+                          "floor")
+        if self.wanted("sqlite_utils_text"):
+            target = self.out / "sqlite_utils_text.db"
+            target.unlink(missing_ok=True)
+            self.run_step("sqlite_utils_text",
+                          [SQLITE_UTILS, "insert", str(target), "businesses", b, "--csv",
+                           "--delimiter", ";", "--no-detect-types"],
+                          n, "sqlite-utils insert --csv --no-detect-types (all TEXT)", "floor")
+        if self.wanted("enroll_businesses"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(db + suffix).unlink(missing_ok=True)
+            self.run_step("enroll_businesses", self.exportkit("enroll", b, "--db", db),
+                          n, "exportkit enroll businesses (fresh SQLite registry)", "floor",
+                          env)
+        if self.wanted("enroll_products"):
+            self.run_step("enroll_products", self.exportkit("enroll", p, "--db", db),
+                          3 * n, "exportkit enroll products (3 per business)",
+                          "floor_products", env)
+        if self.wanted("enroll_exports"):
+            self.run_step("enroll_exports", self.exportkit("enroll", e, "--db", db),
+                          n // 10, "exportkit enroll export records", None, env)
+        if self.wanted("score"):
+            if self.args.score_regency:
+                # at large scales: only one regency's products (the shortlist reads those)
+                with sqlite3.connect(db) as connection:
+                    scope = connection.execute(
+                        "SELECT count(*) FROM product JOIN business ON business.id = "
+                        "product.business_id WHERE lower(business.regency) LIKE ?",
+                        (f"%{self.args.score_regency.lower()}%",)).fetchone()[0]
+                self.run_step("score", self.exportkit(
+                    "score", "--regency", self.args.score_regency, "--db", db), scope,
+                    f"exportkit score --regency {self.args.score_regency} (scored and "
+                    "stored)", None, env)
+            else:
+                self.run_step("score", self.exportkit("score", "--all", "--db", db),
+                              3 * n, "exportkit score --all (products scored and stored)",
+                              None, env)
+        if self.wanted("shortlist"):
+            self.median_step("shortlist", self.exportkit(
+                "report", "shortlist", "--top", "25", "--regency", READ_REGENCY, "--db", db),
+                3, "exportkit report shortlist --top 25 --regency (median of 3)", None, env)
+        if self.wanted("exports_report"):
+            self.median_step("exports_report", self.exportkit(
+                "report", "exports", "--by", "year", "--db", db),
+                3, "exportkit report exports --by year (median of 3)", None, env)
+        if self.wanted("list_businesses"):
+            self.median_step("list_businesses", self.exportkit(
+                "list", "businesses", "--regency", READ_REGENCY, "--limit", "50", "--db", db),
+                3, "exportkit list businesses --regency --limit 50 (median of 3)", None, env)
+        if self.wanted("startup"):
+            bare = str(HERE / "bare_typer_app.py")
+            self.median_step("bare_help", [PY, bare, "--help"], 10,
+                             "bare typer app --help (median of 10)")
+            self.median_step("startup_help", self.exportkit("--help"), 10,
+                             "exportkit --help (median of 10)", "bare_help", env)
+            self.median_step("bare_version", [PY, bare, "--version"], 10,
+                             "bare typer app --version (median of 10)")
+            self.median_step("startup_version", self.exportkit("--version"), 10,
+                             "exportkit --version (median of 10)", "bare_version", env)
+        if self.wanted("pg_floor") or self.wanted("pg_enroll"):
+            self.postgres(b, n, env)
+
+    def postgres(self, b: str, n: int, env: dict) -> None:
+        try:
+            import psycopg
+        except ImportError:
+            print("  psycopg is not installed: PostgreSQL steps skipped", flush=True)
+            return
+        name = f"exportkit_bench_{os.getpid()}"
+        try:
+            admin = psycopg.connect(f"{PG_BASE}/postgres", autocommit=True)
+        except psycopg.OperationalError as exc:
+            print(f"  PostgreSQL not reachable at {PG_BASE} ({exc}): skipped", flush=True)
+            return
+        try:
+            admin.execute(f'CREATE DATABASE "{name}"')
+            if self.wanted("pg_floor"):
+                self.run_step("pg_floor", [PY, str(Path(__file__).resolve()), "_floor_pg", b,
+                                           f"{PG_BASE}/{name}", ";"],
+                              n, "floor: PostgreSQL COPY (psycopg cursor.copy), businesses")
+            if self.wanted("pg_enroll"):
+                url = f"{PG_BASE.replace('postgresql://', 'postgresql+psycopg://')}/{name}"
+                self.run_step("pg_enroll", self.exportkit("enroll", b, "--db", url), n,
+                              "exportkit enroll businesses into PostgreSQL", "pg_floor", env)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+
+    # -- report --------------------------------------------------------------------------
+
+    def table(self) -> str:
+        lines = ["| step | rows | wall s | rows/s | peak RSS MiB | x floor | exit |",
+                 "|---|---:|---:|---:|---:|---:|---:|"]
+        for r in self.results.values():
+            floor = self.results.get(r.get("floor") or "")
+            ratio = f"{r['wall'] / floor['wall']:.2f}x {r['floor']}" if floor else ""
+            rate = f"{r['rows'] / r['wall']:,.0f}" if r.get("rows") else ""
+            rows = f"{r['rows']:,}" if r.get("rows") else ""
+            lines.append(f"| {r['what']} | {rows} | {r['wall']:.3f} | {rate} | "
+                         f"{r['rss_kib'] / 1024:.1f} | {ratio} | {r['rc']} |")
+        return "\n".join(lines)
+
+    def targets(self) -> str:
+        r = self.results
+        rows = []
+
+        def add(target: str, measured: str | None, met: bool | None) -> None:
+            verdict = "n/a" if met is None else ("met" if met else "NOT met")
+            rows.append(f"| {target} | {measured or 'not measured'} | {verdict} |")
+
+        def ok(step):
+            return step in r and r[step]["rc"] == 0
+
+        if ok("enroll_businesses") and ok("floor"):
+            x = r["enroll_businesses"]["wall"] / r["floor"]["wall"]
+            add("enroll businesses <= 2.0x the floor", f"{x:.1f}x", x <= 2.0)
+        else:
+            add("enroll businesses <= 2.0x the floor", None, None)
+        peaks = [r[s]["rss_kib"] / 1024 for s in ("enroll_businesses", "enroll_products",
+                                                   "score") if ok(s)]
+        if peaks:
+            add("peak memory <= 150 MiB (enroll, score)",
+                " / ".join(f"{p:.0f}" for p in peaks) + " MiB", max(peaks) <= 150)
+        else:
+            add("peak memory <= 150 MiB (enroll, score)", None, None)
+        other = self.out / f"results-{100_000 if self.rows != 100_000 else 1_000_000}.json"
+        if self.rows != 100_000 and other.exists() and ok("enroll_businesses"):
+            small = json.loads(other.read_text())["results"]
+            pairs = [(s, r[s]["rss_kib"] / small[s]["rss_kib"]) for s in
+                     ("enroll_businesses", "enroll_products", "score")
+                     if ok(s) and s in small and small[s]["rc"] == 0]
+            add(f"memory flat: {self.rows:,}-row run within 1.2x of the 100,000-row run",
+                ", ".join(f"{s} {x:.2f}x" for s, x in pairs), all(x <= 1.2 for _, x in pairs))
+        else:
+            add("memory flat (1M run within 1.2x of the 100k run)",
+                "needs both runs; see the 1M table", None)
+        if ok("enroll_products") and ok("enroll_businesses"):
+            pb = r["enroll_businesses"]["rows"] / r["enroll_businesses"]["wall"]
+            pp = r["enroll_products"]["rows"] / r["enroll_products"]["wall"]
+            add("products enrolled at the businesses' rows/s within 20%",
+                f"{pp:,.0f} vs {pb:,.0f} rows/s ({pp / pb - 1:+.0%})", pp >= 0.8 * pb)
+        else:
+            add("products enrolled at the businesses' rows/s within 20%", None, None)
+        if ok("score"):
+            rate = r["score"]["rows"] / r["score"]["wall"]
+            add("scoring >= 50,000 products/s, storing included", f"{rate:,.0f}/s",
+                rate >= 50_000)
+        else:
+            add("scoring >= 50,000 products/s, storing included", None, None)
+        for step, label in (("shortlist", "report shortlist"), ("exports_report",
+                            "report exports --by year"), ("list_businesses", "list businesses")):
+            if ok(step):
+                add(f"{label} <= 1 s", f"{r[step]['wall']:.2f} s", r[step]["wall"] <= 1.0)
+            else:
+                add(f"{label} <= 1 s", None, None)
+        for step, bare, label in (("startup_help", "bare_help", "--help"),
+                                  ("startup_version", "bare_version", "--version")):
+            if ok(step) and ok(bare):
+                x = r[step]["wall"] / r[bare]["wall"]
+                add(f"start-up {label} within 1.3x of a bare typer app",
+                    f"{r[step]['wall'] * 1000:.0f} ms vs {r[bare]['wall'] * 1000:.0f} ms "
+                    f"({x:.2f}x)", x <= 1.3)
+            else:
+                add(f"start-up {label} within 1.3x of a bare typer app", None, None)
+        if ok("pg_enroll") and ok("pg_floor"):
+            x = r["pg_enroll"]["wall"] / r["pg_floor"]["wall"]
+            add("(no target) PostgreSQL enroll vs COPY", f"{x:.1f}x", None)
+        return ("| target | measured | verdict |\n|---|---|---|\n" + "\n".join(rows))
+
+    def write(self) -> str:
+        header = (f"## {self.rows:,} businesses, {3 * self.rows:,} products, "
+                  f"{self.rows // 10:,} export records\n\n"
+                  f"{date.today().isoformat()}, {machine()}\n")
+        if self.generated:
+            header += (f"\nGenerated in {self.generated['seconds']:.1f} s ("
+                       + ", ".join(f"{k} {v / 2**20:.0f} MiB"
+                                   for k, v in self.generated["bytes"].items()) + ")\n")
+        commands = "\n".join(f"- `{r['step']}`: `{r['shown']}`" for r in self.results.values())
+        text = (f"{header}\n{self.table()}\n\n### Targets\n\n{self.targets()}\n\n"
+                f"### Commands\n\n{commands}\n")
+        (self.out / f"results-{self.rows}.md").write_text(text)
+        self.json_path.write_text(json.dumps(
+            {"rows": self.rows, "date": date.today().isoformat(), "machine": machine(),
+             "generated": self.generated, "results": self.results}, indent=1, default=str))
+        return text
+
+    def cleanup(self) -> None:
+        if self.args.keep:
+            return
+        for path in [*self.files.values(), self.registry, self.out / "floor.db",
+                     self.out / "floor_p.db", self.out / "sqlite_utils.db",
+                     self.out / "sqlite_utils_text.db"]:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
+                   .splitlines() if line.startswith("MemTotal"))
+        ram = f"{mem / 2**20:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        ram = ""
+    return (f"{os.cpu_count()} CPUs ({model}), {ram}, Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_floor_sqlite":
+        print(floor_sqlite(*argv[1:4]), "rows")
+        return 0
+    if argv and argv[0] == "_floor_pg":
+        print(floor_postgres(*argv[1:4]), "rows")
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="businesses (products: 3x)")
+    parser.add_argument("--out", default=str(HERE / "out"), help="work folder")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite-utils", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and DBs")
+    parser.add_argument("--score-regency", metavar="NAME",
+                        help="score only this regency's products instead of --all (for "
+                             "large runs where scoring everything takes hours)")
+    parser.add_argument("--only", type=lambda s: [x.strip() for x in s.split(",") if x.strip()],
+                        help="comma-separated steps: " + ", ".join(STEPS))
+    args = parser.parse_args(argv)
+    if args.only and (unknown := set(args.only) - set(STEPS)):
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
+    if not args.skip_sqlite_utils and shutil.which(SQLITE_UTILS) is None:
+        print("sqlite-utils not found (pip install sqlite-utils): skipped", flush=True)
+        args.skip_sqlite_utils = True
+    bench = Bench(args)
+    try:
+        bench.run()
+    finally:
+        text = bench.write()
+        bench.cleanup()
+    print()
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
