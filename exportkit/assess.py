@@ -19,6 +19,8 @@ from exportkit.i18n import _
 from exportkit.registry.assessments import Snapshot, store
 from exportkit.registry.facts import ProductRow, Selection, count_products, iter_products
 
+STORE_BATCH = 2000  # snapshots written per executemany
+
 
 @dataclass
 class Scored:
@@ -62,11 +64,16 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
 def assess(database, selection: Selection, rubric, market, today: date, *,
            with_businesses: bool = True, save: bool = True, keep: int = 0,
            progress: Callable[[int], None] | None = None) -> AssessRun:
-    from exportkit.scoring.scorer import score_business, score_product
+    """Scores the selection a business at a time (its products, then the business with its
+    best product) and stores every snapshot in one transaction."""
+    from exportkit.registry.models import utcnow
+    from exportkit.scoring.scorer import score_group, score_product
 
     run = AssessRun(market.code if market else None, rubric.version, rubric.digest)
     market_code = market.code if market else None
+    now = utcnow()
     group: list[ProductRow] = []
+    pending: list[Snapshot] = []
 
     def note(scored: Scored) -> None:
         a = scored.assessment
@@ -80,17 +87,26 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if len(run.results) < keep:
             run.results.append(scored)
 
-    def close_business(snapshots: list[Snapshot]) -> None:
-        if not group or not with_businesses:
-            group.clear()
+    def close_business() -> None:
+        if not group:
             return
         first = group[0]
-        assessment = score_business(first.business, [r.product for r in group], rubric,
-                                    market, today)
-        best = group[_best_index(group, assessment)].product_id
-        snapshots.append(Snapshot(first.business_id, None, market_code, assessment.to_dict(),
-                                  best_product_id=best))
-        note(Scored(None, first.business_id, first.business.name, assessment))
+        if with_businesses:
+            products, business = score_group(first.business, [r.product for r in group],
+                                             rubric, market, today)
+        else:
+            products = [score_product(r.product, r.business, rubric, market, today)
+                        for r in group]
+            business = None
+        for row, assessment in zip(group, products, strict=True):
+            pending.append(Snapshot(row.business_id, row.product_id, market_code, assessment))
+            note(Scored(row.product_id, row.business_id, row.business.name, assessment))
+        if business is not None:
+            best = group[products.index(business.best_product)].product_id \
+                if business.best_product is not None else None
+            pending.append(Snapshot(first.business_id, None, market_code, business,
+                                    best_product_id=best))
+            note(Scored(None, first.business_id, first.business.name, business))
         group.clear()
 
     with ExitStack() as stack:
@@ -99,32 +115,19 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if connection is not None:
             stack.enter_context(connection.begin())
         for chunk in iter_products(database, selection):
-            snapshots: list[Snapshot] = []
             for row in chunk:
                 if group and group[0].business_id != row.business_id:
-                    close_business(snapshots)
+                    close_business()
                 group.append(row)
-                assessment = score_product(row.product, row.business, rubric, market, today)
-                snapshots.append(Snapshot(row.business_id, row.product_id, market_code,
-                                          assessment.to_dict()))
-                note(Scored(row.product_id, row.business_id, row.business.name, assessment))
-            if save:
-                store(connection, snapshots)
+            if save and len(pending) >= STORE_BATCH:
+                store(connection, pending, now)
+                pending.clear()
             if progress:
                 progress(len(chunk))
-        snapshots = []
-        close_business(snapshots)
+        close_business()
         if save:
-            store(connection, snapshots)
+            store(connection, pending, now)
     return run
-
-
-def _best_index(group: list[ProductRow], assessment) -> int:
-    """Which of the business's products the scorer took as its best (by name, in order)."""
-    best = assessment.best_product
-    if best is None:
-        return 0
-    return next((i for i, r in enumerate(group) if r.product.name == best.name), 0)
 
 
 def selection_size(database, selection: Selection) -> int:

@@ -10,13 +10,29 @@ from collections.abc import Callable
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from exportkit.errors import ExportkitError, InputRejected
 from exportkit.i18n import _
 
-console = Console(soft_wrap=True)
-errors = Console(stderr=True, soft_wrap=True)
+
+class _LazyConsole:
+    """A rich Console made on first use: importing rich costs start-up time that
+    `exportkit --help` and `--version` never need."""
+
+    def __init__(self, **options):
+        self._options = options
+        self._console = None
+
+    def __getattr__(self, name):
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
+console = _LazyConsole(soft_wrap=True)
+errors = _LazyConsole(stderr=True, soft_wrap=True)
 
 MAX_PROBLEMS_SHOWN = 50
 

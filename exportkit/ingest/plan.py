@@ -88,11 +88,38 @@ def parser_for(field: FieldSpec, today: date, comma_groups: bool = False):
     raise ValueError(f"fields.toml: unknown field type {field.type!r} for {field.name}")
 
 
+# Types whose cells repeat a small vocabulary (ya/tidak, categories, countries...): their
+# parsed values are remembered, which spares most of the work on a large file.
+REPEATING = frozenset({"bool", "choice", "category", "langs", "currency", "country", "year",
+                       "date"})
+MEMO_SIZE = 4096
+_MISSING = object()
+
+
+def remembered(parse):
+    """`parse` with its successful results kept per text; failures are raised every time,
+    so their messages follow the current language."""
+    memo: dict[str, object] = {}
+
+    def parse_remembered(raw):
+        if raw.__class__ is not str:
+            return parse(raw)
+        value = memo.get(raw, _MISSING)
+        if value is _MISSING:
+            value = parse(raw)
+            if len(memo) < MEMO_SIZE:
+                memo[raw] = value
+        return value
+
+    return parse_remembered
+
+
 def field_parser(field: FieldSpec, kind: str, today: date, comma_groups: bool = False):
     if kind == "certification" and field.name == "kind":
-        return v.make_lookup_parser(certificate_index(), N_("certificate"),
-                                    sorted(certificate_kinds()))
-    return parser_for(field, today, comma_groups)
+        return remembered(v.make_lookup_parser(certificate_index(), N_("certificate"),
+                                               sorted(certificate_kinds())))
+    parse = parser_for(field, today, comma_groups)
+    return remembered(parse) if field.type in REPEATING else parse
 
 
 def _match(kind: KindSpec, headers: list[str], mapping: dict[str, str]) -> dict[int, str]:

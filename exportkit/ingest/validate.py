@@ -27,6 +27,21 @@ def validate_row(plan: Plan, source: str, number: int, cells: list
     width = len(cells)
     for column in plan.columns:
         raw = cells[column.index] if column.index < width else None
+        if raw.__class__ is str:
+            # The common case (every CSV cell): one strip, and the rarer checks only for
+            # text that starts like a formula or a spreadsheet error.
+            text = raw.strip()
+            if not text:
+                if column.field.required:
+                    problems.append(RowProblem(source, number, column.header, "",
+                                               _("required value is empty")))
+                continue
+            if text[0] not in "=#":
+                try:
+                    record[column.field.name] = column.parse(raw)
+                except ValueProblem as exc:
+                    problems.append(RowProblem(source, number, column.header, raw, str(exc)))
+                continue
         if (reason := _unusable(raw)) is not None:
             problems.append(RowProblem(source, number, column.header, _shown(raw), reason))
             continue

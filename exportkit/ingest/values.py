@@ -98,7 +98,21 @@ def _check_groups(text: str, separator: str) -> None:
                              "in threes").format(separator=separator))
 
 
+_PLAIN_INT = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)")  # 1606075 or 1.606.075
+
+
+def _plain_int(raw: object) -> int | None:
+    """The common cell, a whole number with or without dot groups, read without Decimal."""
+    if raw.__class__ is str:
+        text = raw.strip()
+        if _PLAIN_INT.fullmatch(text):  # a lone ".ddd" is thousands, as in parse_decimal
+            return int(text.replace(".", ""))
+    return None
+
+
 def parse_number(raw: object, comma_groups: bool = False) -> float:
+    if (whole := _plain_int(raw)) is not None and whole < 10**15:
+        return float(whole)
     value = parse_decimal(raw, comma_groups)
     if value < 0:
         raise ValueProblem(_("must not be negative"))
@@ -108,6 +122,8 @@ def parse_number(raw: object, comma_groups: bool = False) -> float:
 
 
 def parse_int(raw: object, comma_groups: bool = False) -> int:
+    if (whole := _plain_int(raw)) is not None and whole < 10**12:
+        return whole
     value = parse_decimal(raw, comma_groups)
     if value != value.to_integral_value():
         raise ValueProblem(_("expected a whole number"))

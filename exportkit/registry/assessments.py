@@ -1,62 +1,94 @@
-"""Storing score snapshots and reading the latest ones back."""
+"""Storing score snapshots: compact rows, so a national registry can be re-scored often.
+
+A snapshot keeps the total, level, blocked flag and per-dimension scores, plus the first
+action; a business snapshot also gets its blockers and first actions as gap rows, which the
+gaps report counts in SQL. The full explanation is recomputed on demand (`score --explain`).
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, insert, select
-
-from exportkit.registry.models import Assessment, AssessmentGap, utcnow
+from exportkit.registry import driver
+from exportkit.registry.models import Assessment, AssessmentGap, LatestAssessment
 
 A = Assessment.__table__
 G = AssessmentGap.__table__
+L = LatestAssessment.__table__
+
+GAP_ACTIONS = 5  # the first actions kept per business, beside every blocker
+
+COLUMNS = ["business_id", "product_id", "best_product_id", "market", "category",
+           "rubric_version", "rubric_digest", "total", "level", "blocked", "detail",
+           "created_at"]
 
 
 @dataclass(frozen=True)
 class Snapshot:
     business_id: int
-    product_id: int | None
+    product_id: int | None          # None: the business's own snapshot
     market: str | None
-    result: dict  # Assessment.to_dict()
+    assessment: object              # exportkit.scoring.assessment.Assessment
     best_product_id: int | None = None
 
 
-def store(connection, snapshots: list[Snapshot]) -> None:
-    """Inserts the snapshots and their blockers and actions (for gap counts in SQL)."""
+def compact(assessment) -> str:
+    first = assessment.actions[0] if assessment.actions else None
+    return json.dumps({
+        "level": {"code": assessment.level, "en": assessment.level_name.en,
+                  "id": assessment.level_name.id},
+        "dimensions": {d.code: d.score for d in assessment.dimensions},
+        "first_action": None if first is None else {
+            "en": first.text.en, "id": first.text.id, "gain": first.gain},
+        "blockers": len(assessment.blockers),
+    }, ensure_ascii=False, separators=(",", ":"))
+
+
+def _category(assessment) -> str | None:
+    if assessment.category is not None:
+        return assessment.category
+    return assessment.best_product.category if assessment.best_product else None
+
+
+def store(connection, snapshots: list[Snapshot], now: datetime) -> None:
+    """Inserts the snapshots (one executemany) and the businesses' gap rows."""
     if not snapshots:
         return
-    now = utcnow()
-    rows = [{
-        "business_id": s.business_id, "product_id": s.product_id,
-        "best_product_id": s.best_product_id, "market": s.market,
-        "category": s.result.get("category") or (s.result.get("best_product") or {}).get(
-            "category"),
-        "rubric_version": s.result["rubric"]["version"],
-        "rubric_digest": s.result["rubric"]["digest"],
-        "total": s.result["total"], "level": s.result["level"]["code"],
-        "blocked": s.result["blocked"],
-        "detail": json.dumps(s.result, ensure_ascii=False, separators=(",", ":")),
-        "created_at": now,
-    } for s in snapshots]
-    ids = connection.execute(insert(A).returning(A.c.id, sort_by_parameter_order=True),
-                             rows).scalars().all()
+    stamp = driver.value(connection, now)
+    before = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {A.name}").scalar()
+    driver.insert_many(connection, A.name, COLUMNS, [
+        (s.business_id, s.product_id, s.best_product_id, s.market, _category(a),
+         a.rubric_version, a.rubric_digest, a.total, a.level, a.blocked, compact(a), stamp)
+        for s in snapshots for a in (s.assessment,)])
+    mark = driver.mark(connection)
+    # Point "latest" at what was just written (ids above `before`: this batch only).
+    connection.exec_driver_sql(
+        f"INSERT INTO {L.name} (market_key, subject, business_id, product_id, assessment_id) "
+        f"SELECT coalesce(market, ''), CASE WHEN product_id IS NULL THEN 'b' ELSE 'p' END, "
+        f"business_id, coalesce(product_id, 0), id FROM {A.name} WHERE id > {mark} "
+        f"ON CONFLICT (market_key, subject, business_id, product_id) "
+        f"DO UPDATE SET assessment_id = excluded.assessment_id", (before,))
+    businesses = {s.business_id: s for s in snapshots if s.product_id is None}
+    if not businesses:
+        return
+    market = snapshots[0].market
+    # The ids of the business snapshots just written: same stamp, market and businesses.
+    ids = dict(connection.exec_driver_sql(
+        f"SELECT business_id, id FROM {A.name} WHERE created_at = {mark} "
+        f"AND product_id IS NULL AND "
+        + ("market IS NULL" if market is None else f"market = {mark}")
+        + f" AND business_id IN ({', '.join([mark] * len(businesses))})",
+        (stamp, *([] if market is None else [market]), *businesses)).all())
     gaps = []
-    for assessment_id, s in zip(ids, snapshots, strict=True):
-        for kind, items in (("blocker", s.result["blockers"]), ("action", s.result["actions"])):
-            for position, item in enumerate(items, start=1):
-                gaps.append({"assessment_id": assessment_id, "kind": kind,
-                             "code": item["code"], "position": position,
-                             "gain": item.get("gain"), "text_en": item["en"],
-                             "text_id": item["id"]})
-    if gaps:
-        connection.execute(insert(G), gaps)
-
-
-def latest_ids(market: str | None, products: bool = True):
-    """A subquery: the id of the newest assessment per product (or business) for a market."""
-    key = A.c.product_id if products else A.c.business_id
-    market_match = A.c.market.is_(None) if market is None else A.c.market == market
-    subject = A.c.product_id.is_not(None) if products else A.c.product_id.is_(None)
-    return (select(func.max(A.c.id).label("id")).where(market_match, subject)
-            .group_by(key).subquery())
+    for business_id, s in businesses.items():
+        a = s.assessment
+        for position, item in enumerate(a.blockers, start=1):
+            gaps.append((ids[business_id], "blocker", item.code, position, None,
+                         item.text.en, item.text.id))
+        for position, item in enumerate(a.actions[:GAP_ACTIONS], start=1):
+            gaps.append((ids[business_id], "action", item.code, position, item.gain,
+                         item.text.en, item.text.id))
+    driver.insert_many(connection, G.name, ["assessment_id", "kind", "code", "position",
+                                            "gain", "text_en", "text_id"], gaps)

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
+from sqlalchemy import Connection, select, tuple_
 
 from exportkit import i18n
 from exportkit.errors import RowProblem
 from exportkit.i18n import N_
+from exportkit.registry import driver
 from exportkit.registry.models import (
     Business,
     Certification,
@@ -72,6 +73,7 @@ class BatchResult:
         self.counts.rejected += 1
 
 
+TIME_COLUMNS = frozenset({"created_at", "updated_at", "issued_on", "expires_on"})
 BUSINESS_COLUMNS = ("nib", "name", "npwp", "legal_form", "regency", "province", "sector",
                     "employees", "annual_revenue", "founded_year", "export_experience",
                     "owner_name", "phone", "email", "website", "has_product_photos",
@@ -113,7 +115,7 @@ class BulkWriter:
         keys = [k for k, _ in keyed]
         earlier = dict(self.conn.exec_driver_sql(
             f"SELECT seen_key, seen_source || ':' || seen_row FROM ek_seen WHERE seen_key IN "
-            f"({','.join('?' if self._qmark else '%s' for _ in keys)})", tuple(keys)).all()
+            f"({', '.join([driver.mark(self.conn)] * len(keys))})", tuple(keys)).all()
         ) if keys else {}
         fresh: list[tuple[str, Item]] = []
         for key, item in keyed:
@@ -124,50 +126,50 @@ class BulkWriter:
                 continue
             earlier[key] = f"{item.source}:{item.row}"
             fresh.append((key, item))
-        if fresh:
-            self.conn.exec_driver_sql(
-                "INSERT INTO ek_seen (seen_key, seen_source, seen_row) VALUES "
-                f"({','.join(['?' if self._qmark else '%s'] * 3)})",
-                [(k, i.source, i.row) for k, i in fresh])
+        driver.insert_many(self.conn, "ek_seen", ["seen_key", "seen_source", "seen_row"],
+                           [(k, i.source, i.row) for k, i in fresh])
         return fresh
 
-    @property
-    def _qmark(self) -> bool:
-        return self.conn.dialect.paramstyle == "qmark"
+    def _driver(self, item: object) -> object:
+        return driver.value(self.conn, item)
 
-    def _apply(self, table, rows: list[tuple[dict | None, dict, Item]], counts: Counts
-               ) -> list[int]:
-        """rows: (existing row or None, new values, item). Returns the ids, in order."""
-        inserts, updates, ids = [], defaultdict(list), []
+    def _executemany(self, sql: str, rows: list[tuple]) -> None:
+        # Straight to the driver's executemany: the bulk path skips SQLAlchemy's per-row
+        # parameter processing, which cost more than the inserts themselves.
+        if rows:
+            self.conn.exec_driver_sql(sql, rows)
+
+    def _apply(self, table, rows: list[tuple[dict | None, dict, Item]], counts: Counts) -> None:
+        """rows: (existing row or None, new values, item): inserts, updates, or nothing."""
+        inserts, updates = [], defaultdict(list)
         for existing, values, item in rows:
             if existing is None:
                 inserts.append({**values, "created_at": self.now, "updated_at": self.now})
-                ids.append(None)
                 continue
             changed = {c: v for c, v in values.items()
                        if v is not None and existing.get(c) != v}
             if changed and self.resolve is not None:
                 changed = self.resolve(table.name, existing, changed, item)
-            ids.append(existing["id"])
             if changed:
                 updates[tuple(sorted(changed))].append({**changed, "b_id": existing["id"]})
             else:
                 counts.unchanged += 1
         if inserts:
             columns = sorted({c for r in inserts for c in r})
-            full = [{c: r.get(c) for c in columns} for r in inserts]
-            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            new_ids = self.conn.execute(statement, full).scalars().all()
+            # only date and time columns need converting for the driver
+            convert = [c in TIME_COLUMNS for c in columns]
+            driver.insert_many(self.conn, table.name, columns, [
+                tuple(self._driver(r.get(c)) if t else r.get(c)
+                      for c, t in zip(columns, convert, strict=True)) for r in inserts])
             counts.added += len(inserts)
-            new_ids = iter(new_ids)
-            ids = [i if i is not None else next(new_ids) for i in ids]
+        mark = driver.mark(self.conn)
         for columns, batch in updates.items():
-            statement = (update(table).where(table.c.id == bindparam("b_id"))
-                         .values({**{c: bindparam(c) for c in columns},
-                                  "updated_at": self.now}))
-            self.conn.execute(statement, batch)
+            assignments = ", ".join(f"{c} = {mark}" for c in (*columns, "updated_at"))
+            self._executemany(
+                f"UPDATE {table.name} SET {assignments} WHERE id = {mark}",
+                [(*(self._driver(u[c]) for c in columns), self._driver(self.now), u["b_id"])
+                 for u in batch])
             counts.updated += len(batch)
-        return ids
 
     def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         by_nib, by_name = {}, defaultdict(list)
@@ -293,11 +295,13 @@ class BulkWriter:
         keyed = self._first_time(keyed, N_("product of this business"), "product_name",
                                  result)
         wanted = {(i.record["business_id"], i.record["name_key"]) for _, i in keyed}
+        # business_id IN (...) walks the index; a (business_id, name_key) tuple IN scanned it
         existing = {
-            (r["business_id"], r["name_key"]): dict(r) for r in self.conn.execute(
+            key: dict(r) for r in self.conn.execute(
                 select(P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
                        *(P.c[c] for c in PRODUCT_COLUMNS))
-                .where(tuple_(P.c.business_id, P.c.name_key).in_(wanted))).mappings()
+                .where(P.c.business_id.in_({b for b, _n in wanted}))).mappings()
+            if (key := (r["business_id"], r["name_key"])) in wanted
         } if wanted else {}
         rows = []
         for _, item in keyed:
@@ -318,7 +322,8 @@ class BulkWriter:
         product_ids = {
             (r.business_id, r.name_key): r.id for r in self.conn.execute(
                 select(P.c.id, P.c.business_id, P.c.name_key)
-                .where(tuple_(P.c.business_id, P.c.name_key).in_(wanted_products)))
+                .where(P.c.business_id.in_({b for b, _n in wanted_products})))
+            if (r.business_id, r.name_key) in wanted_products
         } if wanted_products else {}
         keyed = []
         for item, business_id in resolved:
@@ -339,11 +344,12 @@ class BulkWriter:
                    i.record["number_key"]) for _, i in keyed}
         key_columns = (C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key)
         existing = {
-            (r["business_id"], r["product_key"], r["kind"], r["number_key"]): dict(r)
-            for r in self.conn.execute(
+            key: dict(r) for r in self.conn.execute(
                 select(C.c.id, *key_columns, C.c.product_id, C.c.updated_at,
                        *(C.c[c] for c in CERT_COLUMNS))
-                .where(tuple_(*key_columns).in_(wanted))).mappings()
+                .where(C.c.business_id.in_({k[0] for k in wanted}))).mappings()
+            if (key := (r["business_id"], r["product_key"], r["kind"], r["number_key"]))
+            in wanted
         } if wanted else {}
         rows = []
         for _, item in keyed:

@@ -29,7 +29,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "registry tables", _create(models.Business, models.Product, models.Certification,
                                    models.ExportRecord, models.ExchangeRate, models.Cohort,
                                    models.CohortMember)),
-    (2, "assessment history", _create(models.Assessment, models.AssessmentGap)),
+    (2, "assessment history", _create(models.Assessment, models.AssessmentGap,
+                                         models.LatestAssessment)),
 ]
 LATEST = MIGRATIONS[-1][0]
 MIGRATION_LOCK = 0x6578706B  # "expk": the advisory lock key that serialises migrations

@@ -176,6 +176,19 @@ class Assessment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LatestAssessment(SQLModel, table=True):
+    """The newest assessment per subject and market, kept up to date as scores are stored,
+    so reports find "the latest" by key instead of grouping the whole history."""
+
+    __tablename__ = "latest_assessment"
+
+    market_key: str = Field(primary_key=True)   # "" for the general assessment
+    subject: str = Field(primary_key=True)      # "b" business, "p" product
+    business_id: int = Field(primary_key=True)
+    product_id: int = Field(primary_key=True)   # 0 for a business
+    assessment_id: int = Field(foreign_key="assessment.id")
+
+
 class AssessmentGap(SQLModel, table=True):
     """One blocker or action of an assessment, so reports can count gaps in SQL."""
 

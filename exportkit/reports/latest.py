@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from exportkit.errors import ExportkitError
 from exportkit.i18n import _
-from exportkit.registry.models import Assessment
+from exportkit.registry.models import Assessment, LatestAssessment
 
 A = Assessment.__table__
+L = LatestAssessment.__table__
 
 
 class NotScored(ExportkitError):
@@ -16,16 +17,12 @@ class NotScored(ExportkitError):
 
 
 def latest(market: str | None, businesses: bool = True):
-    """A subquery of the newest assessment ids: per business (product_id IS NULL) or per
-    product, for one market (None: the general assessment without a market)."""
-    market_match = A.c.market.is_(None) if market is None else A.c.market == market
-    if businesses:
-        query = select(func.max(A.c.id).label("id")).where(
-            market_match, A.c.product_id.is_(None)).group_by(A.c.business_id)
-    else:
-        query = select(func.max(A.c.id).label("id")).where(
-            market_match, A.c.product_id.is_not(None)).group_by(A.c.product_id)
-    return query.subquery("latest")
+    """A subquery of the newest assessment ids: per business or per product, for one market
+    (None: the general assessment without a market). An indexed range of the pointer
+    table, whatever the length of the history."""
+    return (select(L.c.assessment_id.label("id"))
+            .where(L.c.market_key == (market or ""), L.c.subject == ("b" if businesses else "p"))
+            .subquery("latest"))
 
 
 def require_scores(connection, market: str | None) -> None:

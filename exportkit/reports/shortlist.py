@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
@@ -44,8 +44,9 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
         select(A.c.business_id, B.c.name.label("business"), B.c.nib, B.c.regency,
                P.c.name.label("product"), A.c.category, A.c.total, A.c.blocked, A.c.detail,
                experience.label("experience"), employees.label("employees"),
-               func.row_number().over(partition_by=A.c.category, order_by=order)
-               .label("in_category"))
+               # ranking within a category costs a sort of every candidate: only when asked
+               (func.row_number().over(partition_by=A.c.category, order_by=order)
+                if query.max_per_category else literal(1)).label("in_category"))
         .select_from(A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
                      .outerjoin(P, P.c.id == A.c.best_product_id)))
     if query.regency:
@@ -72,7 +73,7 @@ def shortlist_report(database, query: ShortlistQuery) -> Report:
     table_rows = []
     for rank, r in enumerate(rows, start=1):
         detail = json.loads(r.detail)
-        first = detail["actions"][0] if detail["actions"] else None
+        first = detail["first_action"]
         table_rows.append((rank, r.business, r.nib, r.regency, r.product, r.category,
                            r.total, detail["level"][lang], _("yes") if r.blocked else "",
                            first[lang] if first else ""))

@@ -56,9 +56,12 @@ class _Run:
     gaps: tuple[_Gap, ...]
 
 
-def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date
+def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date, texts: bool = True
           ) -> tuple[frozenset[str], list[Message]]:
     """Codes of the certificates still valid today, and warnings on expired or expiring ones."""
+    if not texts:  # pricing an action: only which certificates count
+        return frozenset(c.kind for c in certs
+                         if c.expires_on is None or c.expires_on >= today), []
     held, warnings = set(), []
     window = rubric.parameters["expiry_warning_days"]
     for cert in certs:
@@ -73,6 +76,23 @@ def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date
             params["days"] = (cert.expires_on - today).days
             warnings.append(Message(code, rubric.messages["certificate_expiring"].format(params)))
     return frozenset(held), warnings
+
+
+def _total(ctx: Context, scope: str) -> float:
+    """The total alone, with no texts formatted: what pricing an action needs."""
+    weighted = weights = 0.0
+    for dim in ctx.rubric.dimensions_for(scope):
+        earned = possible = 0.0
+        for crit in dim.criteria:
+            for out in CHECKS[crit.check](crit, ctx, scope):
+                if out.status in ("upcoming", "unknown"):
+                    continue
+                earned += round(crit.points * out.ratio, 2)  # rounded as _evaluate does
+                possible += crit.points
+        if possible > 0:
+            weighted += 100 * earned / possible * dim.weight
+            weights += dim.weight
+    return weighted / weights if weights else 0.0
 
 
 def _evaluate(ctx: Context, scope: str, warnings: list[Message]) -> _Run:
@@ -125,9 +145,46 @@ def _product_run(facts: Facts, index: int, rubric: Rubric, market: Market | None
     return _evaluate(ctx, "product", warnings)
 
 
-def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date
-                  ) -> tuple[_Run, int | None]:
-    runs = [_product_run(facts, i, rubric, market, today) for i in range(len(facts.products))]
+def _product_total(facts: Facts, index: int, rubric: Rubric, market: Market | None,
+                   today: date) -> float:
+    product = facts.products[index]
+    held, _warnings = _held(facts.business.certificates + product.certificates, rubric, today,
+                            texts=False)
+    return _total(Context(rubric, facts, index, market, today, held), "product")
+
+
+class _Totals:
+    """Product totals remembered by the facts they were computed from (by value): pricing
+    a business's actions rescores only the products a fix actually changes."""
+
+    def __init__(self, rubric: Rubric, market: Market | None, today: date):
+        self.rubric, self.market, self.today = rubric, market, today
+        self.memo: dict[tuple[BusinessFacts, ProductFacts], float] = {}
+
+    def __call__(self, facts: Facts, index: int) -> float:
+        key = (facts.business, facts.products[index])
+        total = self.memo.get(key)
+        if total is None:
+            total = _product_total(facts, index, self.rubric, self.market, self.today)
+            self.memo[key] = total
+        return total
+
+    def business(self, facts: Facts) -> float:
+        totals = [self(facts, i) for i in range(len(facts.products))]
+        best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
+        held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
+                                texts=False)
+        ctx = Context(self.rubric, facts, best, self.market, self.today, held,
+                      best_total=None if best is None else totals[best],
+                      best_name=None if best is None else facts.products[best].name)
+        return _total(ctx, "business")
+
+
+def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
+                  runs: Sequence[_Run] | None = None) -> tuple[_Run, int | None]:
+    if runs is None:
+        runs = [_product_run(facts, i, rubric, market, today)
+                for i in range(len(facts.products))]
     best = min(range(len(runs)), key=lambda i: (-runs[i].raw_total, bool(runs[i].blockers), i),
                default=None)
     held, warnings = _held(facts.business.certificates, rubric, today)
@@ -183,26 +240,42 @@ def _assessment(subject: str, name: str, category: str | None, run: _Run,
     )
 
 
+def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
+                        market: Market | None, today: date) -> Assessment:
+    product = facts.products[index]
+    actions = _actions(run, facts,
+                       lambda f: _product_total(f, index, rubric, market, today))
+    return _assessment("product", product.name, product.category, run, actions, rubric,
+                       market, today, _notes(rubric, product, market, today))
+
+
 def score_product(product: ProductFacts, business: BusinessFacts, rubric: Rubric,
                   market: Market | None, today: date) -> Assessment:
     """Product readiness: packaging, standards, shelf life and, with a market, its rules."""
     facts = Facts(business, (product,))
     run = _product_run(facts, 0, rubric, market, today)
-    actions = _actions(run, facts,
-                       lambda f: _product_run(f, 0, rubric, market, today).raw_total)
-    return _assessment("product", product.name, product.category, run, actions, rubric,
-                       market, today, _notes(rubric, product, market, today))
+    return _product_assessment(facts, 0, run, rubric, market, today)
+
+
+def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubric: Rubric,
+                market: Market | None, today: date
+                ) -> tuple[list[Assessment], Assessment]:
+    """Every product of a business, and the business with its best product, scoring each
+    product once: the same results as score_product and score_business, less work."""
+    facts = Facts(business, tuple(products))
+    runs = [_product_run(facts, i, rubric, market, today) for i in range(len(products))]
+    assessed = [_product_assessment(facts, i, runs[i], rubric, market, today)
+                for i in range(len(products))]
+    run, best = _business_run(facts, rubric, market, today, runs)
+    totals = _Totals(rubric, market, today)
+    actions = _actions(run, facts, totals.business)
+    top = None if best is None else assessed[best]
+    notes = () if top is None else top.notes
+    return assessed, _assessment("business", business.name, None, run, actions, rubric,
+                                 market, today, notes, top)
 
 
 def score_business(business: BusinessFacts, products: Sequence[ProductFacts], rubric: Rubric,
                    market: Market | None, today: date) -> Assessment:
     """Company readiness plus its best product (see the module docstring)."""
-    facts = Facts(business, tuple(products))
-    run, best = _business_run(facts, rubric, market, today)
-    actions = _actions(run, facts,
-                       lambda f: _business_run(f, rubric, market, today)[0].raw_total)
-    top = None if best is None else score_product(products[best], business, rubric, market,
-                                                  today)
-    notes = () if best is None else top.notes
-    return _assessment("business", business.name, None, run, actions, rubric, market, today,
-                       notes, top)
+    return score_group(business, products, rubric, market, today)[1]

@@ -149,3 +149,31 @@ def test_perishable_default_comes_from_the_category():
     assert score_product(chips, owner, RUBRIC, None, today).dimension("shelf_life") is not None
     plant = ProductFacts(name="anthurium", category="live_plant", perishable=False)
     assert score_product(plant, owner, RUBRIC, None, today).dimension("shelf_life") is None
+
+
+def _reference_business(business, products_, market, today):
+    """The straightforward computation the fast path must match: every action priced by
+    scoring the whole business again, with all its texts."""
+    from exportkit.scoring.checks import Facts
+    from exportkit.scoring.scorer import _actions, _business_run
+
+    facts = Facts(business, tuple(products_))
+    run, best = _business_run(facts, RUBRIC, market, today)
+    actions = _actions(run, facts,
+                       lambda f: _business_run(f, RUBRIC, market, today)[0].raw_total)
+    return run, best, actions
+
+
+@common
+@given(business=businesses, products_=st.lists(products, min_size=1, max_size=3),
+       market=markets, today=days)
+def test_scoring_a_group_matches_scoring_one_by_one(business, products_, market, today):
+    from exportkit.scoring.scorer import score_group
+
+    named = [replace(p, name=f"p{i}") for i, p in enumerate(products_)]
+    assessed, whole = score_group(business, named, RUBRIC, market, today)
+    assert assessed == [score_product(p, business, RUBRIC, market, today) for p in named]
+    run, best, actions = _reference_business(business, named, market, today)
+    assert whole.actions == actions
+    assert whole.total == round(min(max(run.raw_total, 0.0), 100.0), 1)
+    assert whole.best_product == assessed[best]
