@@ -60,7 +60,7 @@ def shortlist(
     Example: exportkit report shortlist --top 25 --market AE --max-per-category 5
     """
     from exportkit.registry import open_registry
-    from exportkit.reports.shortlist import ShortlistQuery, shortlist_report, shortlist_rows
+    from exportkit.reports.shortlist import ShortlistQuery, shortlist_ids, shortlist_report
 
     if top < 1:
         from exportkit.errors import UsageError
@@ -75,8 +75,7 @@ def shortlist(
     if save_cohort:
         from exportkit.registry.cohorts import save_cohort as save
 
-        with database.reader() as connection:
-            ids = [r.business_id for r in shortlist_rows(connection, query)]
+        ids = shortlist_ids(database, query)
         save(database, save_cohort, ids)
         errors.print(_("cohort {name!r} saved with {n} business(es)").format(
             name=save_cohort, n=len(ids)), markup=False)

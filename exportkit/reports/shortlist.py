@@ -65,6 +65,12 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
     return connection.execute(final).all()
 
 
+def shortlist_ids(database, query: ShortlistQuery) -> list[int]:
+    """The businesses on the shortlist, in rank order: what a cohort is saved from."""
+    with database.reader() as connection:
+        return [r.business_id for r in shortlist_rows(connection, query)]
+
+
 def shortlist_report(database, query: ShortlistQuery) -> Report:
     lang = current_language()
     with database.reader() as connection:
