@@ -184,3 +184,9 @@ def test_reports_leave_the_registry_as_it_was(scored):
     ok("report", "catalog")
     assert count(scored, "assessment") == before
     assert SAMPLES.exists()
+
+
+def test_gap_counts_use_general_words_for_a_group(scored):
+    summary = {r["gap"]: r["businesses"] for r in _json("report", "gaps")["tables"][0]["rows"]}
+    assert summary["Raise monthly capacity to a typical export order"] > 1
+    assert not any(gap.startswith("Raise monthly capacity of") for gap in summary)

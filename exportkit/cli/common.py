@@ -72,6 +72,11 @@ def handle_errors(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except typer.Exit:
             raise
+        except BrokenPipeError:
+            # the reader went away (`exportkit list ... | head`): stop quietly, as CLIs do
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except InputRejected as exc:
             for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
                 errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)

@@ -21,6 +21,20 @@ B = Business.__table__
 FIRST_ACTIONS = 3
 
 
+def _criterion_names(lang: str) -> dict[str, str]:
+    """Gap code ("standards.halal") -> the criterion's summary or name, where it has no
+    placeholders."""
+    from exportkit.scoring.rubric import load_rubric
+
+    names = {}
+    for dimension in load_rubric().dimensions:
+        for criterion in dimension.criteria:
+            name = getattr(criterion.summary or criterion.name, lang)
+            if "{" not in name:
+                names[f"{dimension.code}.{criterion.code}"] = name
+    return names
+
+
 def gaps_report(database, market: str | None, regency: str | None,
                 limit: int | None = None) -> Report:
     lang = current_language()
@@ -35,6 +49,7 @@ def gaps_report(database, market: str | None, regency: str | None,
         require_scores(connection, market)
         common = connection.execute(
             select(G.c.kind, G.c.code, func.min(text).label("text"),
+                   func.count(func.distinct(text)).label("variants"),
                    func.count(func.distinct(A.c.business_id)).label("businesses"))
             .select_from(scope.join(G, G.c.assessment_id == A.c.id))
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
@@ -47,7 +62,11 @@ def gaps_report(database, market: str | None, regency: str | None,
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
             .order_by(A.c.total, B.c.name, G.c.kind.desc(), G.c.position)
             .limit(limit)).all()
-    summary_rows = [(r.businesses, kinds[r.kind], r.text) for r in common]
+    names = _criterion_names(lang)
+    # One wording for the whole group: a text that names one business's product would
+    # mislabel the others, so such groups take the criterion's own name.
+    summary_rows = [(r.businesses, kinds[r.kind],
+                     r.text if r.variants == 1 else names.get(r.code, r.text)) for r in common]
     summary_keys = ["businesses", "kind", "gap"]
     summary = Table(_("Most common gaps (businesses affected)"), labels(summary_keys),
                     summary_rows, summary_keys, {"businesses": "int"})

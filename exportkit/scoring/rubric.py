@@ -68,6 +68,7 @@ class Criterion:
     source: str
     checked: date
     blocker: Text | None = None                 # required when hard is not "no"
+    summary: Text | None = None                 # the gap in general words, for counts
     categories: tuple[str, ...] | None = None   # None: every category
     fact: str | None = None                     # the facts field a "flag" check reads
     any_of: tuple[str, ...] = ()                # certificate codes, any one suffices
@@ -224,7 +225,8 @@ def _criterion_check(cat_code: s.Check, cert_code: s.Check) -> s.Check:
         c = s.sourced(
             {"check": s.string, "points": s.number(0), "hard": s.one_of(*HARDNESS),
              "name": s.text(fields), "action": s.text(fields)},
-            {"blocker": s.text(fields), "categories": s.list_of(cat_code, non_empty=True),
+            {"blocker": s.text(fields), "summary": s.text(()),
+             "categories": s.list_of(cat_code, non_empty=True),
              "fact": s.string, "any_of": s.list_of(cert_code, non_empty=True),
              "wood_based": s.boolean, "hard_from": s.a_date,
              "shares": s.table({k: s.number(0, 1) for k in EXPERIENCE})},
