@@ -200,9 +200,20 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
 
 
 def _actions(run: _Run, facts: Facts, rescore: Callable[[Facts], float]) -> tuple[Action, ...]:
-    actions = []
+    actions: list[Action] = []
+    by_result: dict[Facts, int] = {}  # fixed facts -> the action that gets there
     for gap in run.gaps:
-        gain = None if gap.fix is None else round(rescore(gap.fix(facts)) - run.raw_total, 1)
+        fixed = None if gap.fix is None else gap.fix(facts)
+        if fixed is not None and fixed in by_result:
+            # Two gaps closed by one step (halal for the standards and for the market):
+            # one action, worded as the one that removes a blocker when there is one.
+            earlier = by_result[fixed]
+            if gap.hard and not actions[earlier].unblocks:
+                actions[earlier] = Action(gap.code, gap.text, actions[earlier].gain, True)
+            continue
+        gain = None if fixed is None else round(rescore(fixed) - run.raw_total, 1)
+        if fixed is not None:
+            by_result[fixed] = len(actions)
         actions.append(Action(gap.code, gap.text, gain, gap.hard))
     return tuple(sorted(actions, key=lambda a: (not a.unblocks, -(a.gain or 0.0), a.code)))
 

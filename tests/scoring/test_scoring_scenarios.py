@@ -93,6 +93,14 @@ def test_abon_without_halal_to_the_uae_is_blocked(rubric, markets):
     assert not score_product(halal, UD, rubric, markets.get("AE"), TODAY).blocked
 
 
+def test_one_step_that_closes_two_gaps_is_one_action(rubric, markets):
+    # halal counts for the standards and for the UAE's rules: obtaining it is one action,
+    # the one that removes the blocker
+    a = score_product(ABON, UD, rubric, markets.get("AE"), TODAY)
+    halal = [x for x in a.actions if "Halal" in x.text.en]
+    assert len(halal) == 1 and halal[0].unblocks and a.actions[0] == halal[0]
+
+
 @pytest.mark.parametrize("code", ["SA", "MY"])
 def test_halal_is_required_for_food_in_the_gulf_and_malaysia(rubric, markets, code):
     a = score_product(ABON, UD, rubric, markets.get(code), TODAY)
