@@ -144,3 +144,38 @@ def test_version():
     from exportkit import __version__
 
     assert ok("--version").stdout.strip() == f"exportkit {__version__}"
+
+
+HOSTILE = ["'; DROP TABLE business; --", "%", "_"]
+FILTERS = {
+    "products": ["--regency", "--province", "--category", "--search"],
+    "certs": ["--regency", "--province", "--search"],
+    "exports": ["--regency", "--province", "--category", "--search"],
+}
+
+
+@pytest.mark.parametrize("what, option", [(w, o) for w, opts in FILTERS.items() for o in opts])
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_every_list_filter_is_bound(enrolled, what, option, hostile):
+    rows = json.loads(ok("list", what, option, hostile, "-f", "json").stdout)["rows"]
+    if option == "--category" and hostile == "_":
+        # a literal underscore, not a wildcard: wood_furniture matches, textile does not
+        table = {"products": "product", "exports": "export_record"}[what]
+        with enrolled.reader() as connection:
+            expected = {i for i, c in connection.exec_driver_sql(
+                f"SELECT id, category FROM {table}") if c and "_" in c}
+        assert expected and {r["id"] for r in rows} == expected
+    else:
+        assert rows == []
+    assert count(enrolled, "business") == 50
+
+
+@pytest.mark.parametrize("report", [["shortlist"], ["gaps"], ["catalog"],
+                                    ["exports", "--by", "regency"]])
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_every_report_filter_is_bound(enrolled, report, hostile):
+    ok("score", "--all")
+    data = json.loads(ok("report", *report, "--regency", hostile, "-f", "json").stdout)
+    rows = data["rows"] if "rows" in data else data["tables"][0]["rows"]
+    assert rows == []
+    assert count(enrolled, "business") == 50
