@@ -179,3 +179,31 @@ def test_json_export_shape_is_accepted(registry_path, tmp_path):
 def test_the_registry_file_is_private_and_in_wal_mode(enrolled, registry_path):
     assert registry_path.stat().st_mode & 0o777 == 0o600
     assert _rows(enrolled, "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_a_business_with_its_nib_then_without_it_is_one_business(registry_path, tmp_path):
+    twice = tmp_path / "twice.csv"
+    twice.write_text("Nama Usaha;NIB;Kabupaten/Kota\n"
+                     "Batik Baru;9120301234568;Kabupaten Pekalongan\n"
+                     "Batik Baru;;Kabupaten Pekalongan\n")
+    result = invoke("enroll", twice)
+    assert result.exit_code == 1
+    assert (f"{twice}:3:Nama Usaha: 'batik baru|pekalongan': the same business appears "
+            f"earlier, at {twice}:2") in result.stderr
+    assert count(open_registry(str(registry_path)), "business") == 0
+
+
+def test_matching_by_name_keeps_the_stored_spelling(registry_path, tmp_path):
+    full = tmp_path / "full.csv"
+    full.write_text("Nama Usaha;Kabupaten/Kota;Jumlah Tenaga Kerja\n"
+                    "CV Jati Ukir;Kabupaten Jepara;10\n")
+    short = tmp_path / "short.csv"
+    short.write_text("Nama Usaha;Kabupaten/Kota;Jumlah Tenaga Kerja\nJati Ukir;Jepara;12\n")
+    ok("enroll", full)
+    assert json.loads(ok("enroll", short, "--json").stdout)["totals"]["business"][
+        "updated"] == 1
+    assert _rows(open_registry(str(registry_path)),
+                 "SELECT name, regency, employees FROM business") == [
+        ("CV Jati Ukir", "Kabupaten Jepara", 12)]
+    again = json.loads(ok("enroll", short, "--json").stdout)["totals"]["business"]
+    assert again["unchanged"] == 1 and again["updated"] == 0

@@ -117,7 +117,7 @@ def test_progress_of_a_cohort_shows_improvement(scored):
     assert rows[chair["business"]]["change"] > 10
     assert rows["average"]["change"] > 0
     again = invoke("report", "shortlist", "--save-cohort", "Klinik 26")
-    assert again.exit_code == 1 and "exists already" in again.stderr
+    assert again.exit_code == 2 and "exists already" in again.stderr
 
 
 def test_catalog_has_ready_products_and_no_contacts_by_default(scored):
@@ -190,3 +190,18 @@ def test_gap_counts_use_general_words_for_a_group(scored):
     summary = {r["gap"]: r["businesses"] for r in _json("report", "gaps")["tables"][0]["rows"]}
     assert summary["Raise monthly capacity to a typical export order"] > 1
     assert not any(gap.startswith("Raise monthly capacity of") for gap in summary)
+
+
+def test_shortlist_options_are_checked_before_anything_is_saved(scored):
+    assert invoke("report", "shortlist", "--max-per-category", "0").exit_code == 2
+    empty = invoke("report", "shortlist", "--regency", "Nowhere", "--save-cohort", "Empty")
+    assert empty.exit_code == 2 and "no cohort was saved" in empty.stderr
+    ok("report", "shortlist", "--top", "3", "--save-cohort", "K1")
+    again = invoke("report", "shortlist", "--top", "3", "--save-cohort", "K1")
+    assert again.exit_code == 2 and "exists already" in again.stderr
+    assert "Shortlist" not in again.stdout  # refused before the report was printed
+
+
+def test_years_must_be_years(enrolled):
+    result = invoke("report", "exports", "--years", "abc")
+    assert result.exit_code == 2 and "give years separated by commas" in result.stderr

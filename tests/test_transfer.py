@@ -104,3 +104,22 @@ def test_merge_refuses_itself_and_missing_files(enrolled, registry_path, tmp_pat
     assert invoke("db", "merge", registry_path).exit_code == 2
     missing = invoke("db", "merge", tmp_path / "nope.db")
     assert missing.exit_code == 2 and "no registry at" in missing.stderr
+
+
+def test_a_merge_that_cannot_place_a_record_writes_nothing(enrolled, tmp_path):
+    # two businesses in the target share a name and regency: a NIB-less source record
+    # matching that name cannot be placed
+    ok("add", "business", "--nib", "1111111111116", "--name", "Batik Baru",
+       "--regency", "Kabupaten Pekalongan")
+    ok("add", "business", "--nib", "1111111111124", "--name", "Batik Baru",
+       "--regency", "Kabupaten Pekalongan")
+    district = tmp_path / "district.db"
+    ok("add", "business", "--name", "Batik Baru", "--regency", "Kabupaten Pekalongan",
+       "--employees", "3", "--db", district)
+    ok("add", "business", "--nib", "2222222222228", "--name", "CV Lain", "--db", district)
+    before = _dump(enrolled)
+    result = invoke("db", "merge", district)
+    assert result.exit_code == 1
+    assert "nothing was merged" in result.stderr
+    assert "several businesses have this name and regency" in result.stderr
+    assert _dump(enrolled) == before

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import command, console, errors, handle_errors
+from exportkit.cli.common import command, console, errors, fail, handle_errors
 from exportkit.cli.options import Db, Json
 from exportkit.i18n import _
 from exportkit.labels import label, labels
@@ -115,10 +115,12 @@ def merge(
             "counts": {k: vars(c) for k, c in result.counts.items()},
             "conflicts": [vars(c) for c in result.conflicts],
             "problems": [str(p) for p in result.problems]}, default=str))
+        if result.problems:
+            raise typer.Exit(1)
         return
     rows = [(label(k), c.added, c.updated, c.unchanged, c.rejected)
             for k, c in result.counts.items()]
-    title = (_("Dry run: nothing written") if dry_run else
+    title = (_("Dry run: nothing written") if dry_run or result.problems else
              _("Merged into {where}").format(where=target.location))
     print_table(Table(title, labels(["kind", "added", "updated", "unchanged", "rejected"]),
                       rows))
@@ -129,3 +131,6 @@ def merge(
                            for c in result.conflicts]))
     for problem in result.problems:
         errors.print(str(problem), markup=False)
+    if result.problems:
+        fail(_("{n} record(s) could not be placed; nothing was merged. Fix them in {source} "
+               "and merge again").format(n=len(result.problems), source=source))

@@ -25,6 +25,18 @@ def _market_code(market: str | None) -> str | None:
     return load_rules(None, market)[1].code
 
 
+def _years(text: str | None) -> tuple[int, ...]:
+    from exportkit.errors import UsageError
+
+    if not text:
+        return ()
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise UsageError(_("--years {value!r}: give years separated by commas, e.g. "
+                           "--years 2024,2025").format(value=text))
+    return tuple(int(p) for p in parts)
+
+
 def _category(text: str | None) -> str | None:
     if text is None:
         return None
@@ -59,23 +71,29 @@ def shortlist(
 
     Example: exportkit report shortlist --top 25 --market AE --max-per-category 5
     """
+    from exportkit.errors import UsageError
     from exportkit.registry import open_registry
+    from exportkit.registry.cohorts import cohort_exists
+    from exportkit.registry.cohorts import save_cohort as save
     from exportkit.reports.shortlist import ShortlistQuery, shortlist_ids, shortlist_report
 
     if top < 1:
-        from exportkit.errors import UsageError
-
         raise UsageError(_("--top must be at least 1"))
+    if max_per_category is not None and max_per_category < 1:
+        raise UsageError(_("--max-per-category must be at least 1"))
     query = ShortlistQuery(top=top, market=_market_code(market), regency=regency,
                            category=_category(category), max_per_category=max_per_category,
                            include_blocked=include_blocked)
     database = open_registry(db)
+    if save_cohort and cohort_exists(database, save_cohort):
+        raise UsageError(_("a cohort named {name!r} exists already; choose another name")
+                         .format(name=save_cohort))
     report = shortlist_report(database, query)
     emit(report, fmt.value, output)
     if save_cohort:
-        from exportkit.registry.cohorts import save_cohort as save
-
         ids = shortlist_ids(database, query)
+        if not ids:
+            raise UsageError(_("nothing matched the selection; no cohort was saved"))
         save(database, save_cohort, ids)
         errors.print(_("cohort {name!r} saved with {n} business(es)").format(
             name=save_cohort, n=len(ids)), markup=False)
@@ -154,7 +172,7 @@ def exports(
     from exportkit.reports.exports import ExportQuery, exports_report
 
     try:
-        chosen_years = tuple(int(y) for y in years.split(",")) if years else ()
+        chosen_years = _years(years)
         target = parse_currency(currency)
         where = parse_country(destination) if destination else None
     except (ValueError, ValueProblem) as exc:

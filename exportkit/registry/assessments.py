@@ -8,6 +8,7 @@ gaps report counts in SQL. The full explanation is recomputed on demand (`score 
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +22,7 @@ L = LatestAssessment.__table__
 GAP_ACTIONS = 5  # the first actions kept per business, beside every blocker
 
 COLUMNS = ["business_id", "product_id", "best_product_id", "market", "category",
-           "rubric_version", "rubric_digest", "total", "level", "blocked", "detail",
+           "rubric_version", "rubric_digest", "total", "level", "blocked", "detail", "batch",
            "created_at"]
 
 
@@ -57,30 +58,27 @@ def store(connection, snapshots: list[Snapshot], now: datetime) -> None:
     if not snapshots:
         return
     stamp = driver.value(connection, now)
-    before = connection.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {A.name}").scalar()
+    batch = uuid.uuid4().hex
     driver.insert_many(connection, A.name, COLUMNS, [
         (s.business_id, s.product_id, s.best_product_id, s.market, _category(a),
-         a.rubric_version, a.rubric_digest, a.total, a.level, a.blocked, compact(a), stamp)
+         a.rubric_version, a.rubric_digest, a.total, a.level, a.blocked, compact(a), batch,
+         stamp)
         for s in snapshots for a in (s.assessment,)])
     mark = driver.mark(connection)
-    # Point "latest" at what was just written (ids above `before`: this batch only).
+    # Point "latest" at what this batch wrote, unless a newer snapshot is there already.
     connection.exec_driver_sql(
         f"INSERT INTO {L.name} (market_key, subject, business_id, product_id, assessment_id) "
         f"SELECT coalesce(market, ''), CASE WHEN product_id IS NULL THEN 'b' ELSE 'p' END, "
-        f"business_id, coalesce(product_id, 0), id FROM {A.name} WHERE id > {mark} "
+        f"business_id, coalesce(product_id, 0), id FROM {A.name} WHERE batch = {mark} "
         f"ON CONFLICT (market_key, subject, business_id, product_id) "
-        f"DO UPDATE SET assessment_id = excluded.assessment_id", (before,))
+        f"DO UPDATE SET assessment_id = excluded.assessment_id "
+        f"WHERE excluded.assessment_id > {L.name}.assessment_id", (batch,))
     businesses = {s.business_id: s for s in snapshots if s.product_id is None}
     if not businesses:
         return
-    market = snapshots[0].market
-    # The ids of the business snapshots just written: same stamp, market and businesses.
     ids = dict(connection.exec_driver_sql(
-        f"SELECT business_id, id FROM {A.name} WHERE created_at = {mark} "
-        f"AND product_id IS NULL AND "
-        + ("market IS NULL" if market is None else f"market = {mark}")
-        + f" AND business_id IN ({', '.join([mark] * len(businesses))})",
-        (stamp, *([] if market is None else [market]), *businesses)).all())
+        f"SELECT business_id, id FROM {A.name} WHERE batch = {mark} AND product_id IS NULL",
+        (batch,)).all())
     gaps = []
     for business_id, s in businesses.items():
         a = s.assessment

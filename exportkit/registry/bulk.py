@@ -130,6 +130,15 @@ class BulkWriter:
                            [(k, i.source, i.row) for k, i in fresh])
         return fresh
 
+    def _claim(self, keys: list[str], items: list[tuple[str, Item]]) -> None:
+        """Records keys as seen in this import without checking them (first one stays)."""
+        if keys:
+            mark = driver.mark(self.conn)
+            self.conn.exec_driver_sql(
+                f"INSERT INTO ek_seen (seen_key, seen_source, seen_row) VALUES ({mark}, {mark}, "
+                f"{mark}) ON CONFLICT (seen_key) DO NOTHING",
+                [(k, i.source, i.row) for k, (_, i) in zip(keys, items, strict=True)])
+
     def _driver(self, item: object) -> object:
         return driver.value(self.conn, item)
 
@@ -258,10 +267,13 @@ class BulkWriter:
             keyed.append((f"b|nib|{record['nib']}" if record.get("nib") else f"b|name|{nkey}",
                           item))
         # A repeated NIB is reported under the NIB column, a repeated name under the name.
-        keyed = (self._first_time([k for k in keyed if k[0].startswith("b|nib|")],
-                                  N_("business"), "nib", result)
-                 + self._first_time([k for k in keyed if k[0].startswith("b|name|")],
-                                    N_("business"), "name", result))
+        with_nib = self._first_time([k for k in keyed if k[0].startswith("b|nib|")],
+                                    N_("business"), "nib", result)
+        # A row with a NIB also claims its name and regency, so a later row of the same
+        # business without the NIB is refused as a repeat, not enrolled a second time.
+        self._claim([f"b|name|{i.record['name_key']}" for _, i in with_nib], with_nib)
+        keyed = with_nib + self._first_time([k for k in keyed if k[0].startswith("b|name|")],
+                                            N_("business"), "name", result)
         by_nib, by_name = self._businesses_by(
             {i.record["nib"] for _, i in keyed if i.record.get("nib")},
             {i.record["name_key"] for _, i in keyed})
@@ -280,6 +292,16 @@ class BulkWriter:
                     continue
             values = {c: record.get(c) for c in BUSINESS_COLUMNS}
             values["name_key"] = record["name_key"]
+            if existing is not None:
+                # "Jati Ukir; Jepara" matched "CV Jati Ukir; Kabupaten Jepara": the match
+                # does not rewrite the stored spelling (None leaves a value as it is).
+                if name_key(existing["name"]) == name_key(record["name"]):
+                    values["name"] = None
+                if regency_key(existing["regency"] or "") == regency_key(
+                        record.get("regency") or ""):
+                    values["regency"] = None
+                if existing["name_key"] == record["name_key"]:
+                    values["name_key"] = None
             rows.append((existing, values, item))
         self._apply(B, rows, result.counts)
         return result

@@ -13,6 +13,11 @@ M = CohortMember.__table__
 B = Business.__table__
 
 
+def cohort_exists(database, name: str) -> bool:
+    with database.reader() as connection:
+        return connection.execute(select(C.c.id).where(C.c.name == name)).first() is not None
+
+
 def save_cohort(database, name: str, business_ids: list[int], programme: str | None = None,
                 year: int | None = None) -> int:
     """Creates the cohort with these members; an existing name is an error, not a merge."""

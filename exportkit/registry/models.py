@@ -172,7 +172,9 @@ class Assessment(SQLModel, table=True):
     total: float
     level: str
     blocked: bool
-    detail: str = Field(sa_column=Column(Text, nullable=False))  # the full result as JSON
+    detail: str = Field(sa_column=Column(Text, nullable=False))  # compact result, JSON
+    # the batch that wrote it: finds exactly these rows again, whoever else is scoring
+    batch: str = Field(index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -187,7 +187,8 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
                     counts += batch.counts
                     result.problems.extend(p for _, p in batch.problems)
             writer.close()
-            if dry_run:
+            # All or nothing, as an import: a record that cannot be placed stops the merge.
+            if dry_run or result.problems:
                 transaction.rollback()
             else:
                 transaction.commit()

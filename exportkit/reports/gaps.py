@@ -76,7 +76,7 @@ def gaps_report(database, market: str | None, regency: str | None,
     detail = Table(_("Blockers and first actions per business"), labels(detail_keys),
                    detail_rows, detail_keys, {"total": "number", "gain": "number"})
     top = common[:15]
-    chart = Chart(_("Businesses affected by each gap"), [r.text for r in top],
+    chart = Chart(_("Businesses affected by each gap"), [r[2] for r in summary_rows[:15]],
                   [r.businesses for r in top], kind="int")
     title = _("Gaps ({market})").format(market=market) if market else _("Gaps")
     return Report(title, [summary, detail], [chart] if top else [], lang)
