@@ -41,6 +41,12 @@ class AssessRun:
     blocked: int = 0
     lowest: float | None = None
     results: list[Scored] = field(default_factory=list)  # kept up to `keep`
+    level_names: dict = field(default_factory=dict)      # level code -> Text
+
+    def level_counts(self, lang: str) -> str:
+        """ "Ready to export: 42, Needs coaching: 56" in the language asked for."""
+        return ", ".join(f"{getattr(self.level_names[code], lang)}: {n}"
+                         for code, n in sorted(self.levels.items()))
 
 
 def load_rules(rubric_path: Path | None, market_text: str | None):
@@ -80,6 +86,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if scored.product_id is not None:
             run.products += 1
             run.levels[a.level] += 1
+            run.level_names[a.level] = a.level_name
             run.blocked += a.blocked
             run.lowest = a.total if run.lowest is None else min(run.lowest, a.total)
         else:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from exportkit.cli.common import console, handle_errors
-from exportkit.i18n import _
+from exportkit.i18n import _, current_language
 
 SAMPLE_SUFFIXES = (".csv", ".xlsx", ".json")
 
@@ -53,7 +53,7 @@ def demo(
     show_report(report, database.location, as_json=False)
     rubric, _market = load_rules(None, None)
     run = assess(database, Selection(), rubric, None, date.today())
-    levels = ", ".join(f"{level}: {n}" for level, n in sorted(run.levels.items()))
+    levels = run.level_counts(current_language())
     console.print(_("Scored {n} products and {b} businesses ({levels}; blocked: {blocked})")
                   .format(n=run.products, b=run.businesses, levels=levels,
                           blocked=run.blocked), markup=False)

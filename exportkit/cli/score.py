@@ -106,13 +106,15 @@ def _show(run, fmt: ScoreFormat, explain: bool, output: Path | None) -> None:
             console.print()
         return
     from exportkit.reports.formats import Table
+    from exportkit.reports.numbers import format_value
 
     rows = []
     for s in products:
         a = s.assessment
         first = a.actions[0] if a.actions else None
-        action = (getattr(first.text, lang) + (f" (+{first.gain:g})" if first.gain else "")
-                  if first else "")
+        gain = (f" (+{format_value(first.gain, 'number', lang)})"
+                if first and first.gain else "")
+        action = getattr(first.text, lang) + gain if first else ""
         rows.append((s.product_id, s.business, a.name, a.category, a.total,
                      getattr(a.level_name, lang), _("yes") if a.blocked else "", action))
     keys = ["product_id", "business", "product", "category", "total", "level", "blocked",
@@ -128,7 +130,7 @@ def _show(run, fmt: ScoreFormat, explain: bool, output: Path | None) -> None:
         emit([table], "csv", output)
         return
     print_table(table)
-    levels = ", ".join(f"{k}: {v}" for k, v in sorted(run.levels.items()))
+    levels = run.level_counts(lang)
     console.print(_("{levels}; blocked: {blocked}; businesses scored: {b}").format(
         levels=levels, blocked=run.blocked, b=run.businesses), markup=False)
     if run.products > len(products):
