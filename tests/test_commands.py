@@ -179,3 +179,14 @@ def test_every_report_filter_is_bound(enrolled, report, hostile):
     rows = data["rows"] if "rows" in data else data["tables"][0]["rows"]
     assert rows == []
     assert count(enrolled, "business") == 50
+
+
+@pytest.mark.sqlite_only("a registry file that is not there")
+def test_reading_commands_do_not_create_a_registry_at_a_mistyped_path(tmp_path):
+    missing = tmp_path / "typo" / "registry.db"
+    for args in (["list", "businesses"], ["report", "gaps"], ["score", "--all"],
+                 ["db", "info"], ["rates", "list"]):
+        result = invoke(*args, "--db", missing)
+        assert result.exit_code == 1, args
+        assert f"no registry at {missing} yet" in result.stderr
+    assert not missing.parent.exists()

@@ -73,8 +73,9 @@ def check(results: list[tuple[int, str, str]], db: str, rows: int = ROWS) -> Non
 
 def test_four_processes_enroll_into_one_registry_at_once(fresh_registry, tmp_path):
     # The registry exists (as after any earlier use); the four imports race each other.
-    opened = subprocess.run([sys.executable, "-m", "exportkit", "db", "info", "--db",
-                             fresh_registry], capture_output=True, text=True, timeout=60)
+    opened = subprocess.run([sys.executable, "-m", "exportkit", "rates", "set", "USD", "2019",
+                             "14013", "--db", fresh_registry],
+                            capture_output=True, text=True, timeout=60)
     assert opened.returncode == 0, opened.stderr
     files = [business_file(tmp_path / f"usaha-{k}.csv", k) for k in range(PROCESSES)]
     check(enroll_at_once(files, fresh_registry), fresh_registry)

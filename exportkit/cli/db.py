@@ -26,7 +26,7 @@ def info(db: Db = None, as_json: Json = False) -> None:
     from exportkit.registry import open_registry
     from exportkit.registry.info import registry_info
 
-    details = registry_info(open_registry(db))
+    details = registry_info(open_registry(db, must_exist=True))
     if as_json:
         import json
 
@@ -56,7 +56,7 @@ def backup(file: Annotated[Path, typer.Argument(help=_("Where to write the copy.
     from exportkit.registry import open_registry
     from exportkit.registry.transfer import backup_sqlite
 
-    backup_sqlite(open_registry(db), file)
+    backup_sqlite(open_registry(db, must_exist=True), file)
     console.print(_("backup written: {path}").format(path=file), markup=False)
 
 
@@ -75,7 +75,7 @@ def export(file: Annotated[Path, typer.Argument(help=_("The JSON file to write."
     from exportkit.registry.migrations import LATEST
     from exportkit.registry.transfer import export_json
 
-    counts = export_json(open_registry(db), file, LATEST)
+    counts = export_json(open_registry(db, must_exist=True), file, LATEST)
     console.print(_("written: {path} ({counts})").format(
         path=file, counts=", ".join(f"{k}: {n}" for k, n in counts.items())), markup=False)
 
@@ -106,7 +106,8 @@ def merge(
     if "://" not in source and not Path(source).exists():
         raise UsageError(_("no registry at {path}").format(path=source))
     target = open_registry(db)
-    result = merge_registries(target, open_registry(resolve_url(source)), prefer, dry_run)
+    incoming = open_registry(resolve_url(source), must_exist=True)
+    result = merge_registries(target, incoming, prefer, dry_run)
     if as_json:
         import json
 

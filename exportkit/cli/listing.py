@@ -64,7 +64,7 @@ def list_command(
         kind = certificate_index().get(compact(kind), kind)
     filters = ListFilters(regency=regency, province=province, sector=sector,
                           destination=destination, kind=kind, year=year, search=search)
-    database = open_registry(db)
+    database = open_registry(db, must_exist=True)
     names, rows = list_rows(database, what.value, filters, sort=sort, descending=desc,
                             limit=limit, include_personal=include_contacts)
     title = _("{what}: {n} row(s)").format(what=label(what.value), n=len(rows))

@@ -54,6 +54,6 @@ def list_rates(db: Db = None, fmt: Format = ListFormat.table, output: Output = N
     from exportkit.registry.queries import list_rates
     from exportkit.reports.formats import Table
 
-    keys, rows = list_rates(open_registry(db))
+    keys, rows = list_rates(open_registry(db, must_exist=True))
     emit([Table(_("Exchange rates (rupiah per unit)"), labels(keys), rows, keys)],
          fmt.value, output)

@@ -25,6 +25,13 @@ def _market_code(market: str | None) -> str | None:
     return load_rules(None, market)[1].code
 
 
+def _registry(db: str | None):
+    """Reports only read: a registry that is not there is an error, not a new one."""
+    from exportkit.registry import open_registry
+
+    return open_registry(db, must_exist=True)
+
+
 def _years(text: str | None) -> tuple[int, ...]:
     from exportkit.errors import UsageError
 
@@ -72,7 +79,6 @@ def shortlist(
     Example: exportkit report shortlist --top 25 --market AE --max-per-category 5
     """
     from exportkit.errors import UsageError
-    from exportkit.registry import open_registry
     from exportkit.registry.cohorts import cohort_exists
     from exportkit.registry.cohorts import save_cohort as save
     from exportkit.reports.shortlist import ShortlistQuery, shortlist_ids, shortlist_report
@@ -84,7 +90,7 @@ def shortlist(
     query = ShortlistQuery(top=top, market=_market_code(market), regency=regency,
                            category=_category(category), max_per_category=max_per_category,
                            include_blocked=include_blocked)
-    database = open_registry(db)
+    database = _registry(db)
     if save_cohort and cohort_exists(database, save_cohort):
         raise UsageError(_("a cohort named {name!r} exists already; choose another name")
                          .format(name=save_cohort))
@@ -110,10 +116,9 @@ def gaps(market: Market = None, regency: Regency = None,
 
     Example: exportkit report gaps --market MY --format xlsx -o gaps.xlsx
     """
-    from exportkit.registry import open_registry
     from exportkit.reports.gaps import gaps_report
 
-    emit(gaps_report(open_registry(db), _market_code(market), regency, limit), fmt.value,
+    emit(gaps_report(_registry(db), _market_code(market), regency, limit), fmt.value,
          output)
 
 
@@ -139,10 +144,9 @@ def markets(product: Annotated[int | None, typer.Option(help=_("Score this produ
     if (product is None) == (category is None):
         raise UsageError(_("give either --product ID or --category C"))
     if product is not None:
-        from exportkit.registry import open_registry
         from exportkit.scoring.rubric import load_rubric
 
-        report = product_markets_report(open_registry(db), product, load_rubric(rubric),
+        report = product_markets_report(_registry(db), product, load_rubric(rubric),
                                         load_markets(), date.today())
     else:
         report = category_markets_report(_category(category), load_markets())
@@ -168,7 +172,6 @@ def exports(
     """
     from exportkit.errors import UsageError
     from exportkit.ingest.values import ValueProblem, parse_country, parse_currency
-    from exportkit.registry import open_registry
     from exportkit.reports.exports import ExportQuery, exports_report
 
     try:
@@ -179,7 +182,7 @@ def exports(
         raise UsageError(f"{exc}") from exc
     query = ExportQuery(by=by, currency=target, years=chosen_years, regency=regency,
                         province=province, destination=where)
-    emit(exports_report(open_registry(db), query), fmt.value, output)
+    emit(exports_report(_registry(db), query), fmt.value, output)
 
 
 @command(app, "progress")
@@ -191,10 +194,9 @@ def progress(cohort: Annotated[str, typer.Option(help=_("The cohort's name."))],
 
     Example: exportkit report progress --cohort "Coaching Clinic 2026"
     """
-    from exportkit.registry import open_registry
     from exportkit.reports.progress import progress_report
 
-    emit(progress_report(open_registry(db), cohort, _market_code(market)), fmt.value, output)
+    emit(progress_report(_registry(db), cohort, _market_code(market)), fmt.value, output)
 
 
 @command(app, "catalog")
@@ -212,12 +214,11 @@ def catalog(market: Market = None, regency: Regency = None,
     """
     from datetime import date
 
-    from exportkit.registry import open_registry
     from exportkit.reports.catalog import catalog_report
     from exportkit.scoring.rubric import load_rubric
 
     ready = load_rubric(rubric).levels[0].code
-    emit(catalog_report(open_registry(db), _market_code(market), ready, date.today(),
+    emit(catalog_report(_registry(db), _market_code(market), ready, date.today(),
                         include_contacts, regency), fmt.value, output)
 
 
@@ -232,10 +233,9 @@ def overview(top: Annotated[int, typer.Option(help=_("Businesses on the shortlis
 
     Example: exportkit report overview --format html -o overview.html
     """
-    from exportkit.registry import open_registry
     from exportkit.reports.overview import overview_report
 
     if fmt is ReportFormat.html and output is None:
         output = Path("exportkit-overview.html")
-    emit(overview_report(open_registry(db), _market_code(market), top, currency.upper(),
+    emit(overview_report(_registry(db), _market_code(market), top, currency.upper(),
                          regency), fmt.value, output)

@@ -66,7 +66,7 @@ def score(
     selection = Selection(product_ids=tuple(product or ()), business_nib=business,
                           regency=regency)
     rules, market_rules = load_rules(rubric, market)
-    database = open_registry(db)
+    database = open_registry(db, must_exist=True)
     run = assess(database, selection, rules, market_rules, date.today(),
                  with_businesses=not product, save=not no_save,
                  keep=SHOWN if fmt is ScoreFormat.table and not explain else 10**9)
