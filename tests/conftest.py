@@ -177,3 +177,14 @@ def enrolled(registry_path):
 def count(database, table: str) -> int:
     with database.reader() as connection:
         return connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one()
+
+
+def sqlite_dump(path) -> list[str]:
+    """Every table's schema and rows of a SQLite registry, as SQL text."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()

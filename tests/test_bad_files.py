@@ -14,14 +14,13 @@ import importlib
 import re
 import shlex
 import shutil
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from exportkit.registry import close_all
-from tests.conftest import DATA, SAMPLES, invoke, ok
+from tests.conftest import DATA, SAMPLES, invoke, ok, sqlite_dump
 
 BAD = DATA / "bad"
 TODAY = date(2025, 6, 30)  # so that "next year" and "plausible year" messages are fixed
@@ -52,12 +51,7 @@ def samples_copy(samples_registry, registry_path) -> Path:
 
 
 def snapshot(registry_path: Path) -> list[str]:
-    """Every table's schema and rows, as SQL text."""
-    connection = sqlite3.connect(registry_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+    return sqlite_dump(registry_path)
 
 
 def read_expected(path: Path) -> tuple[list[str], int, list[str]]:

@@ -15,7 +15,6 @@ import itertools
 import json
 import os
 import re
-import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from exportkit.ingest.spec import kinds
-from tests.conftest import SAMPLES, invoke, ok
+from tests.conftest import SAMPLES, invoke, ok, sqlite_dump
 
 FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                       HealthCheck.too_slow])
@@ -39,11 +38,7 @@ MORE = re.compile(r"^\.\.\. and \d+ more problem\(s\)$")
 
 
 def snapshot(registry_path: Path) -> list[str]:
-    connection = sqlite3.connect(registry_path)
-    try:
-        return list(connection.iterdump())
-    finally:
-        connection.close()
+    return sqlite_dump(registry_path)
 
 
 def enroll_and_check(path: Path, registry_path: Path) -> None:

@@ -89,13 +89,18 @@ def categories() -> dict[str, dict]:
     return _read_data("categories.toml")["categories"]
 
 
-@cache
-def category_index() -> dict[str, str]:
+def _alias_index(entries: dict[str, dict]) -> dict[str, str]:
+    """Every way of writing an entry (code, English, Indonesian, aliases) -> its code."""
     index = {}
-    for code, entry in categories().items():
+    for code, entry in entries.items():
         for name in (code, entry["en"], entry["id"], *entry.get("aliases", ())):
             index[compact(name)] = code
     return index
+
+
+@cache
+def category_index() -> dict[str, str]:
+    return _alias_index(categories())
 
 
 @cache
@@ -105,11 +110,7 @@ def certificate_kinds() -> dict[str, dict]:
 
 @cache
 def certificate_index() -> dict[str, str]:
-    index = {}
-    for code, entry in certificate_kinds().items():
-        for name in (code, entry["en"], entry["id"], *entry.get("aliases", ())):
-            index[compact(name)] = code
-    return index
+    return _alias_index(certificate_kinds())
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
