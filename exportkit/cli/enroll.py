@@ -49,7 +49,7 @@ def enroll(
     if not files:
         from exportkit.cli.prompts import enroll_interactively
 
-        if not sys.stdin.isatty():
+        if not _on_a_terminal():
             fail(_("name the files to enroll, e.g. exportkit enroll usaha.csv; prompts "
                    "need a terminal"), 2)
         report = enroll_interactively(database, options)
@@ -61,6 +61,10 @@ def enroll(
             if progress:
                 progress.stop()
     show_report(report, database.location, as_json)
+
+
+def _on_a_terminal() -> bool:
+    return sys.stdin.isatty()
 
 
 def _today():
