@@ -17,7 +17,7 @@ from pathlib import Path
 from exportkit.errors import UsageError
 from exportkit.i18n import _
 from exportkit.registry.assessments import Snapshot, store
-from exportkit.registry.facts import ProductRow, Selection, count_products, iter_products
+from exportkit.registry.facts import ProductRow, Selection, iter_products
 
 STORE_BATCH = 2000  # snapshots written per executemany
 
@@ -135,7 +135,3 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if save:
             store(connection, pending, now)
     return run
-
-
-def selection_size(database, selection: Selection) -> int:
-    return count_products(database, selection)

@@ -44,17 +44,22 @@ def enroll_at_once(files: list[Path], db: str) -> list[tuple[int, str, str]]:
         subprocess.Popen([sys.executable, "-m", "exportkit", "enroll", str(f), "--db", db,
                           "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for f in files]
-    results = []
+    return collect(processes)
+
+
+def collect(processes: list[subprocess.Popen], start=None) -> list[tuple[int, str, str]]:
+    """Runs `start()` (if any), then waits for every process; none is left running."""
     try:
-        for process in processes:
-            out, err = process.communicate(timeout=TIMEOUT)
-            results.append((process.returncode, out, err))
+        if start is not None:
+            start()
+        outputs = [p.communicate(timeout=TIMEOUT) for p in processes]
+        return [(p.returncode, out, err) for p, (out, err) in zip(processes, outputs,
+                                                                    strict=True)]
     finally:
         for process in processes:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-    return results
 
 
 def check(results: list[tuple[int, str, str]], db: str, rows: int = ROWS) -> None:
@@ -109,20 +114,13 @@ def test_four_processes_create_a_new_registry_at_once(fresh_registry, tmp_path):
                           "enroll", str(f), "--db", fresh_registry, "--json"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for k, f in enumerate(files)]
-    results = []
-    try:
+
+    def start_together() -> None:
         deadline = time.monotonic() + TIMEOUT
         while not all(r.exists() for r in ready):
             assert all(p.poll() is None for p in processes), [p.communicate() for p in processes]
             assert time.monotonic() < deadline
             time.sleep(0.01)
         go.touch()
-        for process in processes:
-            out, err = process.communicate(timeout=TIMEOUT)
-            results.append((process.returncode, out, err))
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    check(results, fresh_registry, rows=200)
+
+    check(collect(processes, start_together), fresh_registry, rows=200)

@@ -61,14 +61,6 @@ def parse_flags(args: list[str], kind: str) -> dict[str, str]:
     return record
 
 
-def _field_help(kind: str) -> str:
-    from exportkit.ingest.spec import kinds
-
-    return "\n\n".join(
-        f"--{f.name.replace('_', '-')}: {f.header_en} / {f.header_id}"
-        + (" " + _("(required)") if f.required else "") for f in kinds()[kind].fields)
-
-
 def _register(command_name: str, kind: str, example: str) -> None:
     @app.command(command_name, context_settings={"allow_extra_args": True,
                                                   "ignore_unknown_options": True},

@@ -22,11 +22,6 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-class TextFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 Format = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output format."))]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file."))]
 Json = Annotated[bool, typer.Option("--json", help=_("Print JSON for scripts."))]

@@ -6,11 +6,10 @@ from sqlalchemy import insert, select
 
 from exportkit.errors import ExportkitError
 from exportkit.i18n import _
-from exportkit.registry.models import Business, Cohort, CohortMember, utcnow
+from exportkit.registry.models import Cohort, CohortMember, utcnow
 
 C = Cohort.__table__
 M = CohortMember.__table__
-B = Business.__table__
 
 
 def cohort_exists(database, name: str) -> bool:
@@ -46,15 +45,3 @@ def cohort_members(connection, name: str) -> tuple[dict, list[int]]:
     members = connection.execute(select(M.c.business_id).where(
         M.c.cohort_id == cohort["id"]).order_by(M.c.id)).scalars().all()
     return dict(cohort), list(members)
-
-
-def list_cohorts(database) -> list:
-    from sqlalchemy import func
-
-    with database.reader() as connection:
-        return connection.execute(
-            select(C.c.name, C.c.programme, C.c.year, C.c.created_at,
-                   func.count(M.c.id).label("members"))
-            .select_from(C.outerjoin(M, M.c.cohort_id == C.c.id))
-            .group_by(C.c.id, C.c.name, C.c.programme, C.c.year, C.c.created_at)
-            .order_by(C.c.created_at)).all()

@@ -77,12 +77,6 @@ def _certificates(connection, business_ids: set[int]) -> tuple[dict, dict]:
     return by_business, by_product
 
 
-def count_products(database, selection: Selection) -> int:
-    query = selection.apply(select(func.count()).select_from(P.join(B, P.c.business_id == B.c.id)))
-    with database.reader() as connection:
-        return connection.execute(query).scalar_one()
-
-
 def iter_products(database, selection: Selection, chunk: int = CHUNK) -> Iterator[list[ProductRow]]:
     """Chunks of products with their business, in business order (keyset pagination)."""
     columns = [P.c.id.label("product_id"), P.c.business_id, P.c.name.label("product_name"),
