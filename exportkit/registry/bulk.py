@@ -84,60 +84,105 @@ PRODUCT_COLUMNS = ("category", "hs_code", "description", "wood_based", "perishab
                    "gtin", "wood_packaging", "ispm15_marked", "monthly_capacity", "unit",
                    "fob_price_usd")
 CERT_COLUMNS = ("number", "issuer", "issued_on", "expires_on")
+RATE_COLUMNS = ("currency", "year", "rate", "source")
 EXPORT_COLUMNS = ("regency", "province", "commodity", "category", "hs_code", "year",
                   "destination", "value", "currency", "volume", "volume_unit", "source")
 
 
 class BulkWriter:
-    """Writes batches of validated records inside the caller's transaction."""
+    """Writes batches of validated records inside the caller's transaction.
+
+    A record met twice in one import is refused the second time. Within a batch a dict
+    tells; across batches the registry does: every row this import inserts or matches is
+    noted by id in a temporary table, with the file and row it came from, so a later
+    batch that finds such a row knows it came earlier and where. New rows get their ids
+    here (the writer holds the write lock), which lets a fresh load skip any lookup of
+    what it just wrote, and keeps memory flat however large the file.
+    """
 
     def __init__(self, connection: Connection, resolve=None):
         self.conn = connection
         self.now = utcnow()
+        self._now = driver.value(connection, self.now)
+        self.mark = driver.mark(connection)
         # resolve(table, existing, changed, item) -> the changes to apply; None applies all.
         # Merges use it to keep conflicting values by a policy and to list the conflicts.
         self.resolve = resolve
-        # Keys seen in this import, to refuse the same record twice (across batches too)
-        # without holding every key of a million-row file in memory.
+        self._sources: dict[str, int] = {}
+        self._next_id: dict[str, int] = {}
         self.conn.exec_driver_sql(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS ek_seen "
-            "(seen_key TEXT PRIMARY KEY, seen_source TEXT, seen_row INTEGER)")
-        self.conn.exec_driver_sql("DELETE FROM ek_seen")
+            "CREATE TEMPORARY TABLE IF NOT EXISTS ek_touched (kind TEXT, row_id INTEGER, "
+            "source_no INTEGER, source_row INTEGER, PRIMARY KEY (kind, row_id))")
+        self.conn.exec_driver_sql("DELETE FROM ek_touched")
 
     def close(self) -> None:
-        self.conn.exec_driver_sql("DROP TABLE IF EXISTS ek_seen")
+        self.conn.exec_driver_sql("DROP TABLE IF EXISTS ek_touched")
 
     # -- shared steps -------------------------------------------------------------------
 
-    def _first_time(self, keyed: list[tuple[str, Item]], what: str, field: str,
-                    result: BatchResult) -> list[tuple[str, Item]]:
-        """Drops (and reports) items whose key came earlier in this import."""
-        keys = [k for k, _ in keyed]
-        earlier = dict(self.conn.exec_driver_sql(
-            f"SELECT seen_key, seen_source || ':' || seen_row FROM ek_seen WHERE seen_key IN "
-            f"({', '.join([driver.mark(self.conn)] * len(keys))})", tuple(keys)).all()
-        ) if keys else {}
-        fresh: list[tuple[str, Item]] = []
-        for key, item in keyed:
-            if key in earlier:
-                result.reject(item, item.col(field), _shown_key(key),
-                              i18n._("the same {what} appears earlier, at {place}").format(
-                                  what=i18n._(what), place=earlier[key]))
+    def _new_ids(self, table: str, count: int) -> range | list[int]:
+        """Ids for `count` new rows of `table`."""
+        if self.conn.dialect.name == "postgresql":
+            return [row[0] for row in self.conn.exec_driver_sql(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+                f"FROM generate_series(1, {int(count)})")]
+        # SQLite: this transaction holds the write lock, so nobody else adds rows meanwhile.
+        first = self._next_id.get(table)
+        if first is None:
+            first = self.conn.exec_driver_sql(
+                f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one()
+        self._next_id[table] = first + count
+        return range(first, first + count)
+
+    def _note(self, kind: str, rows: list[tuple[int, Item]]) -> None:
+        """Records the rows this import wrote or matched, with where each came from."""
+        sources = self._sources
+        entries = []
+        for row_id, item in rows:
+            number = sources.get(item.source)
+            if number is None:
+                number = sources[item.source] = len(sources)
+            entries.append((kind, row_id, number, item.row))
+        driver.insert_many(self.conn, "ek_touched",
+                           ["kind", "row_id", "source_no", "source_row"], entries)
+
+    def _earlier(self, kind: str, ids: set[int]) -> dict[int, str]:
+        """Of these registry rows, the ones this import met already: id -> "file:row"."""
+        if not ids:
+            return {}
+        names = {number: source for source, number in self._sources.items()}
+        rows = self.conn.exec_driver_sql(
+            f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = {self.mark} "
+            f"AND row_id IN ({', '.join([self.mark] * len(ids))})", (kind, *ids)).all()
+        return {row_id: f"{names[number]}:{row}" for row_id, number, row in rows}
+
+    def _first_time(self, kind: str, keyed: list[tuple[object, dict | None, Item]],
+                    what: str, field: str, result: BatchResult
+                    ) -> list[tuple[dict | None, Item]]:
+        """Drops (and reports) the items whose record came earlier in this import: earlier
+        in the batch (same key) or in an earlier batch (the registry row it matched)."""
+        earlier = self._earlier(kind, {e["id"] for _, e, _ in keyed if e is not None})
+        seen: dict[object, Item] = {}
+        fresh = []
+        for key, existing, item in keyed:
+            first = seen.get(key)
+            place = (f"{first.source}:{first.row}" if first is not None else
+                     earlier.get(existing["id"]) if existing is not None else None)
+            if place is not None:
+                shown = item.record.get(field)
+                self._reject_repeat(result, item, field, key[-1] if shown is None else shown,
+                                    what, place)
                 continue
-            earlier[key] = f"{item.source}:{item.row}"
-            fresh.append((key, item))
-        driver.insert_many(self.conn, "ek_seen", ["seen_key", "seen_source", "seen_row"],
-                           [(k, i.source, i.row) for k, i in fresh])
+            seen[key] = item
+            fresh.append((existing, item))
         return fresh
 
-    def _claim(self, keys: list[str], items: list[tuple[str, Item]]) -> None:
-        """Records keys as seen in this import without checking them (first one stays)."""
-        if keys:
-            mark = driver.mark(self.conn)
-            self.conn.exec_driver_sql(
-                f"INSERT INTO ek_seen (seen_key, seen_source, seen_row) VALUES ({mark}, {mark}, "
-                f"{mark}) ON CONFLICT (seen_key) DO NOTHING",
-                [(k, i.source, i.row) for k, (_, i) in zip(keys, items, strict=True)])
+    @staticmethod
+    def _reject_repeat(result: BatchResult, item: Item, field: str, shown: object, what: str,
+                       place: str) -> None:
+        result.reject(item, item.col(field), str(shown),
+                      i18n._("the same {what} appears earlier, at {place}").format(
+                          what=i18n._(what), place=place))
 
     def _driver(self, item: object) -> object:
         return driver.value(self.conn, item)
@@ -148,13 +193,17 @@ class BulkWriter:
         if rows:
             self.conn.exec_driver_sql(sql, rows)
 
-    def _apply(self, table, rows: list[tuple[dict | None, dict, Item]], counts: Counts) -> None:
-        """rows: (existing row or None, new values, item): inserts, updates, or nothing."""
-        inserts, updates = [], defaultdict(list)
+    def _apply(self, table, kind: str, columns: tuple[str, ...],
+               rows: list[tuple[dict | None, dict, Item]], counts: Counts) -> None:
+        """rows: (existing row or None, new values, item): inserts, updates, or nothing.
+        `columns` are the keys of every values dict, in one order."""
+        inserts = [(values, item) for existing, values, item in rows if existing is None]
+        updates = defaultdict(list)
+        met = []
         for existing, values, item in rows:
             if existing is None:
-                inserts.append({**values, "created_at": self.now, "updated_at": self.now})
                 continue
+            met.append((existing["id"], item))
             changed = {c: v for c, v in values.items()
                        if v is not None and existing.get(c) != v}
             if changed and self.resolve is not None:
@@ -164,33 +213,72 @@ class BulkWriter:
             else:
                 counts.unchanged += 1
         if inserts:
-            columns = sorted({c for r in inserts for c in r})
-            # only date and time columns need converting for the driver
-            convert = [c in TIME_COLUMNS for c in columns]
-            driver.insert_many(self.conn, table.name, columns, [
-                tuple(self._driver(r.get(c)) if t else r.get(c)
-                      for c, t in zip(columns, convert, strict=True)) for r in inserts])
+            ids = self._new_ids(table.name, len(inserts))
+            now = self._now
+            dated = [c for c in columns if c in TIME_COLUMNS]
+            if dated:  # only date and time columns need converting for the driver
+                for values, _item in inserts:
+                    for c in dated:
+                        values[c] = self._driver(values[c])
+            driver.insert_many(self.conn, table.name, ["id", *columns, "created_at",
+                                                       "updated_at"], [
+                (row_id, *map(values.__getitem__, columns), now, now)
+                for row_id, (values, _item) in zip(ids, inserts, strict=True)])
+            met.extend((row_id, item) for row_id, (_v, item) in zip(ids, inserts, strict=True))
             counts.added += len(inserts)
-        mark = driver.mark(self.conn)
-        for columns, batch in updates.items():
-            assignments = ", ".join(f"{c} = {mark}" for c in (*columns, "updated_at"))
+        mark = self.mark
+        for changed_columns, batch in updates.items():
+            assignments = ", ".join(f"{c} = {mark}" for c in (*changed_columns, "updated_at"))
             self._executemany(
                 f"UPDATE {table.name} SET {assignments} WHERE id = {mark}",
-                [(*(self._driver(u[c]) for c in columns), self._driver(self.now), u["b_id"])
+                [(*(self._driver(u[c]) for c in changed_columns), self._now, u["b_id"])
                  for u in batch])
             counts.updated += len(batch)
+        self._note(kind, met)
+
+    def _ids_where_in(self, table: str, column: str, values: set) -> list[int]:
+        """Ids of the rows whose `column` is one of `values`: a bare driver query, as most
+        rows of a large import are new and match nothing."""
+        if not values:
+            return []
+        marks = ", ".join([self.mark] * len(values))
+        return [row[0] for row in self.conn.exec_driver_sql(
+            f"SELECT id FROM {table} WHERE {column} IN ({marks})", tuple(values))]
+
+    def _rows_by_id(self, table, columns: list, ids: list[int]) -> list[dict]:
+        """Whole rows, typed as SQLAlchemy reads them, for the few ids that matched."""
+        if not ids:
+            return []
+        return [dict(r) for r in self.conn.execute(
+            select(*columns).where(table.c.id.in_(ids))).mappings()]
+
+    def _business_ids_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
+        """Like _businesses_by, with only the ids: what rows that refer to a business need."""
+        by_nib, by_name = {}, defaultdict(list)
+        mark = self.mark
+        if nibs:
+            for row_id, nib in self.conn.exec_driver_sql(
+                    f"SELECT id, nib FROM business WHERE nib IN "
+                    f"({', '.join([mark] * len(nibs))})", tuple(nibs)):
+                by_nib[nib] = {"id": row_id}
+        if name_keys:
+            for row_id, key in self.conn.exec_driver_sql(
+                    f"SELECT id, name_key FROM business WHERE name_key IN "
+                    f"({', '.join([mark] * len(name_keys))})", tuple(name_keys)):
+                by_name[key].append({"id": row_id})
+        return by_nib, by_name
 
     def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         by_nib, by_name = {}, defaultdict(list)
         cols = [B.c.id, B.c.nib, B.c.name_key, B.c.updated_at,
                 *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")]
-        if nibs:
-            for row in self.conn.execute(select(*cols).where(B.c.nib.in_(nibs))).mappings():
-                by_nib[row["nib"]] = dict(row)
-        if name_keys:
-            for row in self.conn.execute(
-                    select(*cols).where(B.c.name_key.in_(name_keys))).mappings():
-                by_name[row["name_key"]].append(dict(row))
+        ids = {*self._ids_where_in("business", "nib", nibs),
+               *self._ids_where_in("business", "name_key", name_keys)}
+        for row in self._rows_by_id(B, cols, sorted(ids)):
+            if row["nib"] in nibs:
+                by_nib[row["nib"]] = row
+            if row["name_key"] in name_keys:
+                by_name[row["name_key"]].append(row)
         return by_nib, by_name
 
     def _resolve_businesses(self, items: list[Item], result: BatchResult,
@@ -199,7 +287,7 @@ class BulkWriter:
         nibs = {i.record["business_nib"] for i in items if i.record.get("business_nib")}
         keys = {_business_ref_key(i.record) for i in items
                 if not i.record.get("business_nib") and i.record.get("business_name")}
-        by_nib, by_name = self._businesses_by(nibs, {k for k in keys if "|" in k})
+        by_nib, by_name = self._business_ids_by(nibs, {k for k in keys if "|" in k})
         resolved = []
         for item in items:
             record = item.record
@@ -243,55 +331,76 @@ class BulkWriter:
 
     def _write_rate(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
-        keyed = [(f"rate|{i.record['currency']}|{i.record['year']}", i) for i in items]
-        keyed = self._first_time(keyed, N_("currency and year"), "year", result)
-        wanted = {(i.record["currency"], i.record["year"]) for _, i in keyed}
+        wanted = {(i.record["currency"], i.record["year"]) for i in items}
         existing = {
             (r["currency"], r["year"]): dict(r) for r in self.conn.execute(
                 select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source, R.c.updated_at)
                 .where(tuple_(R.c.currency, R.c.year).in_(wanted))).mappings()
         } if wanted else {}
-        rows = [(existing.get((i.record["currency"], i.record["year"])),
-                 {c: i.record.get(c) for c in ("currency", "year", "rate", "source")}, i)
-                for _, i in keyed]
-        self._apply(R, rows, result.counts)
+        keyed = [(f"{i.record['currency']}|{i.record['year']}",
+                  existing.get((i.record["currency"], i.record["year"])), i) for i in items]
+        fresh = self._first_time("rate", keyed, N_("currency and year"), "year", result)
+        self._apply(R, "rate", RATE_COLUMNS, [
+            (found, {c: i.record.get(c) for c in RATE_COLUMNS}, i) for found, i in fresh],
+            result.counts)
         return result
 
     def _write_business(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
-        keyed = []
         for item in items:
             record = item.record
-            nkey = name_key(record["name"], record.get("regency") or "")
-            record["name_key"] = nkey
-            keyed.append((f"b|nib|{record['nib']}" if record.get("nib") else f"b|name|{nkey}",
-                          item))
-        # A repeated NIB is reported under the NIB column, a repeated name under the name.
-        with_nib = self._first_time([k for k in keyed if k[0].startswith("b|nib|")],
-                                    N_("business"), "nib", result)
-        # A row with a NIB also claims its name and regency, so a later row of the same
-        # business without the NIB is refused as a repeat, not enrolled a second time.
-        self._claim([f"b|name|{i.record['name_key']}" for _, i in with_nib], with_nib)
-        keyed = with_nib + self._first_time([k for k in keyed if k[0].startswith("b|name|")],
-                                            N_("business"), "name", result)
+            record["name_key"] = name_key(record["name"], record.get("regency") or "")
         by_nib, by_name = self._businesses_by(
-            {i.record["nib"] for _, i in keyed if i.record.get("nib")},
-            {i.record["name_key"] for _, i in keyed})
+            {i.record["nib"] for i in items if i.record.get("nib")},
+            {i.record["name_key"] for i in items})
+        earlier = self._earlier("business", {b["id"] for b in by_nib.values()} | {
+            b["id"] for found in by_name.values() for b in found})
+        # Earlier in this batch: a NIB, or a name and regency. A row with a NIB claims its
+        # name and regency too, so a row of the same business without the NIB is refused
+        # as a repeat, not enrolled a second time; two NIBs may share a name.
+        seen_nib: dict[str, Item] = {}
+        seen_name: dict[str, Item] = {}
         rows = []
-        for _, item in keyed:
+        for item in items:
             record = item.record
-            existing = by_nib.get(record.get("nib")) if record.get("nib") else None
+            nib, nkey = record.get("nib"), record["name_key"]
+            named = by_name.get(nkey, ())
+            if nib:
+                first = seen_nib.get(nib)
+                place = (f"{first.source}:{first.row}" if first is not None else
+                         earlier.get(by_nib[nib]["id"]) if nib in by_nib else None)
+                field, shown = "nib", nib
+            else:
+                first = seen_name.get(nkey)
+                place = (f"{first.source}:{first.row}" if first is not None else
+                         next((earlier[b["id"]] for b in named if b["id"] in earlier), None))
+                field, shown = "name", nkey
+            if place is None and nib and nib not in by_nib:
+                # no business has this NIB yet: one without a NIB met earlier is this one
+                first = seen_name.get(nkey)
+                if first is not None and not first.record.get("nib"):
+                    place = f"{first.source}:{first.row}"
+                else:
+                    place = next((earlier[b["id"]] for b in named
+                                  if b["nib"] is None and b["id"] in earlier), None)
+                field, shown = "name", nkey
+            if place is not None:
+                self._reject_repeat(result, item, field, shown, N_("business"), place)
+                continue
+            if nib:
+                seen_nib[nib] = item
+            seen_name.setdefault(nkey, item)
+            existing = by_nib.get(nib) if nib else None
             if existing is None:
-                candidates = [b for b in by_name.get(record["name_key"], ())
-                              if not record.get("nib") or b["nib"] is None]
-                existing = candidates[0] if len(candidates) == 1 else None
-                if len(candidates) > 1 and not record.get("nib"):
+                candidates = [b for b in named if not nib or b["nib"] is None]
+                if len(candidates) > 1 and not nib:
                     result.reject(item, item.col("name"), record["name"],
                                   i18n._("several businesses have this name and regency: give "
-                                    "the NIB"))
+                                         "the NIB"))
                     continue
+                existing = candidates[0] if len(candidates) == 1 else None
             values = {c: record.get(c) for c in BUSINESS_COLUMNS}
-            values["name_key"] = record["name_key"]
+            values["name_key"] = nkey
             if existing is not None:
                 # "Jati Ukir; Jepara" matched "CV Jati Ukir; Kabupaten Jepara": the match
                 # does not rewrite the stored spelling (None leaves a value as it is).
@@ -300,40 +409,40 @@ class BulkWriter:
                 if regency_key(existing["regency"] or "") == regency_key(
                         record.get("regency") or ""):
                     values["regency"] = None
-                if existing["name_key"] == record["name_key"]:
+                if existing["name_key"] == nkey:
                     values["name_key"] = None
             rows.append((existing, values, item))
-        self._apply(B, rows, result.counts)
+        self._apply(B, "business", (*BUSINESS_COLUMNS, "name_key"), rows, result.counts)
         return result
 
     def _write_product(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
         resolved = self._resolve_businesses(items, result, required=True)
-        keyed = []
         for item, business_id in resolved:
             item.record["business_id"] = business_id
             item.record["name_key"] = name_key(item.record["product_name"])
-            keyed.append((f"p|{business_id}|{item.record['name_key']}", item))
-        keyed = self._first_time(keyed, N_("product of this business"), "product_name",
-                                 result)
-        wanted = {(i.record["business_id"], i.record["name_key"]) for _, i in keyed}
+        wanted = {(i.record["business_id"], i.record["name_key"]) for i, _b in resolved}
         # business_id IN (...) walks the index; a (business_id, name_key) tuple IN scanned it
+        ids = self._ids_where_in("product", "business_id", {b for b, _n in wanted})
         existing = {
-            key: dict(r) for r in self.conn.execute(
-                select(P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
-                       *(P.c[c] for c in PRODUCT_COLUMNS))
-                .where(P.c.business_id.in_({b for b, _n in wanted}))).mappings()
+            key: r for r in self._rows_by_id(
+                P, [P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
+                    *(P.c[c] for c in PRODUCT_COLUMNS)], ids)
             if (key := (r["business_id"], r["name_key"])) in wanted
-        } if wanted else {}
+        }
+        keyed = [(key, existing.get(key), item) for item, _b in resolved
+                 if (key := (item.record["business_id"], item.record["name_key"]))]
+        fresh = self._first_time("product", keyed, N_("product of this business"),
+                                 "product_name", result)
         rows = []
-        for _, item in keyed:
+        for found, item in fresh:
             record = item.record
             values = {c: record.get(c) for c in PRODUCT_COLUMNS}
             values.update(business_id=record["business_id"], name_key=record["name_key"],
                           name=record["product_name"])
-            rows.append((existing.get((record["business_id"], record["name_key"])), values,
-                         item))
-        self._apply(P, rows, result.counts)
+            rows.append((found, values, item))
+        self._apply(P, "product", (*PRODUCT_COLUMNS, "business_id", "name_key", "name"), rows,
+                    result.counts)
         return result
 
     def _write_certification(self, items: list[Item]) -> BatchResult:
@@ -347,7 +456,7 @@ class BulkWriter:
                 .where(P.c.business_id.in_({b for b, _n in wanted_products})))
             if (r.business_id, r.name_key) in wanted_products
         } if wanted_products else {}
-        keyed = []
+        placed = []
         for item, business_id in resolved:
             record = item.record
             product_key = name_key(record["product_name"]) if record.get("product_name") else ""
@@ -355,15 +464,13 @@ class BulkWriter:
             if product_key and product_id is None:
                 result.reject(item, item.col("product_name"), record["product_name"],
                               i18n._("this business has no product with this name; enroll the "
-                                "product first"))
+                                     "product first"))
                 continue
             record.update(business_id=business_id, product_id=product_id,
                           product_key=product_key, number_key=fold(record.get("number") or ""))
-            keyed.append((f"c|{business_id}|{product_key}|{record['kind']}|"
-                          f"{record['number_key']}", item))
-        keyed = self._first_time(keyed, N_("certificate"), "kind", result)
+            placed.append(item)
         wanted = {(i.record["business_id"], i.record["product_key"], i.record["kind"],
-                   i.record["number_key"]) for _, i in keyed}
+                   i.record["number_key"]) for i in placed}
         key_columns = (C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key)
         existing = {
             key: dict(r) for r in self.conn.execute(
@@ -373,22 +480,26 @@ class BulkWriter:
             if (key := (r["business_id"], r["product_key"], r["kind"], r["number_key"]))
             in wanted
         } if wanted else {}
+        keyed = [(key, existing.get(key), i) for i in placed
+                 if (key := (i.record["business_id"], i.record["product_key"], i.record["kind"],
+                             i.record["number_key"]))]
+        fresh = self._first_time("certification", keyed, N_("certificate"), "kind", result)
         rows = []
-        for _, item in keyed:
+        for found, item in fresh:
             r = item.record
             values = {c: r.get(c) for c in CERT_COLUMNS}
             values.update(business_id=r["business_id"], product_id=r["product_id"],
                           product_key=r["product_key"], kind=r["kind"],
                           number_key=r["number_key"])
-            rows.append((existing.get((r["business_id"], r["product_key"], r["kind"],
-                                       r["number_key"])), values, item))
-        self._apply(C, rows, result.counts)
+            rows.append((found, values, item))
+        self._apply(C, "certification", (*CERT_COLUMNS, "business_id", "product_id",
+                                         "product_key", "kind", "number_key"), rows,
+                    result.counts)
         return result
 
     def _write_export(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
         resolved = self._resolve_businesses(items, result, required=False)
-        keyed = []
         for item, business_id in resolved:
             r = item.record
             r["business_id"] = business_id
@@ -396,23 +507,26 @@ class BulkWriter:
                 business_id or "", regency_key(r.get("regency") or ""),
                 fold(r.get("province") or ""), fold(r["commodity"]), r["year"],
                 r.get("destination") or "", r["currency"]))
-            keyed.append((f"e|{r['record_key']}", item))
-        keyed = self._first_time(keyed, N_("export record (business, regency, commodity, "
-                                           "year, destination, currency)"), "commodity", result)
-        wanted = {i.record["record_key"] for _, i in keyed}
+        wanted = {i.record["record_key"] for i, _b in resolved}
         existing = {
             r["record_key"]: dict(r) for r in self.conn.execute(
                 select(E.c.id, E.c.record_key, E.c.business_id, E.c.updated_at,
                        *(E.c[c] for c in EXPORT_COLUMNS))
                 .where(E.c.record_key.in_(wanted))).mappings()
         } if wanted else {}
+        keyed = [(i.record["record_key"], existing.get(i.record["record_key"]), i)
+                 for i, _b in resolved]
+        fresh = self._first_time("export", keyed, N_(
+            "export record (business, regency, commodity, year, destination, currency)"),
+            "commodity", result)
         rows = []
-        for _, item in keyed:
+        for found, item in fresh:
             r = item.record
             values = {c: r.get(c) for c in EXPORT_COLUMNS}
             values.update(record_key=r["record_key"], business_id=r["business_id"])
-            rows.append((existing.get(r["record_key"]), values, item))
-        self._apply(E, rows, result.counts)
+            rows.append((found, values, item))
+        self._apply(E, "export", (*EXPORT_COLUMNS, "record_key", "business_id"), rows,
+                    result.counts)
         return result
 
 
@@ -420,7 +534,3 @@ def _business_ref_key(record: dict) -> str:
     regency = record.get("business_regency")
     return name_key(record["business_name"], regency) if regency else name_key(
         record["business_name"])
-
-
-def _shown_key(key: str) -> str:
-    return key.split("|", 2)[-1] if key.startswith("b|") else key.split("|")[-1]
