@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exportkit.ingest import values as v
 from exportkit.ingest.values import ValueProblem
@@ -87,6 +89,46 @@ def test_identifiers():
         v.parse_hs("94")
 
 
+def _stdnum_npwp(text: str) -> str | None:
+    from stdnum.exceptions import ValidationError
+    from stdnum.id import npwp
+
+    try:
+        return npwp.validate(text)
+    except ValidationError:
+        return None
+
+
+def _ours_npwp(text: str) -> str | None:
+    try:
+        return v.parse_npwp(text)
+    except ValueProblem:
+        return None
+
+
+@given(st.text(alphabet="0123456789", min_size=14, max_size=17),
+       st.sampled_from(["plain", "dotted", "spaced"]))
+@settings(max_examples=3000, deadline=None)
+def test_npwp_fast_check_agrees_with_stdnum(digits, shape):
+    # parse_npwp checks the common numbers itself, for speed; stdnum is the authority
+    text = {"plain": digits, "spaced": " ".join(digits[i:i + 4] for i in range(0, 17, 4)),
+            "dotted": f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}.{digits[8]}-{digits[9:12]}."
+                      f"{digits[12:]}"}[shape]
+    assert _ours_npwp(text) == _stdnum_npwp(text)
+
+
+@given(st.integers(0, 10**9 - 1))
+@settings(max_examples=500, deadline=None)
+def test_valid_npwps_are_taken_in_both_forms(head):
+    from stdnum import luhn
+
+    nine = f"{head:09d}"[:8]
+    nine += luhn.calc_check_digit(nine)
+    number = nine + "123000"
+    assert v.parse_npwp(number) == _stdnum_npwp(number) == number
+    assert v.parse_npwp("0" + number) == "0" + number
+
+
 @pytest.mark.parametrize("text, code", [
     ("Korea Selatan", "KR"), ("Amerika Serikat", "US"), ("Uni Emirat Arab", "AE"),
     ("Tiongkok", "CN"), ("China", "CN"), ("cn", "CN"), ("Afrika Selatan", "ZA"),
@@ -125,3 +167,46 @@ def test_formula_text_is_refused():
     with pytest.raises(ValueProblem, match="spreadsheet formula"):
         v.parse_text('=HYPERLINK("http://x","y")')
     assert v.parse_text("  CV   Jati  ") == "CV Jati"
+
+
+@given(st.text(alphabet="0123456789", min_size=7, max_size=15))
+@settings(max_examples=3000, deadline=None)
+def test_gtin_fast_check_agrees_with_stdnum(digits):
+    from stdnum import ean
+    from stdnum.exceptions import ValidationError
+
+    try:
+        expected = ean.validate(digits)
+    except ValidationError:
+        expected = None
+    try:
+        ours = v.parse_gtin(digits)
+    except ValueProblem:
+        ours = None
+    assert ours == expected
+
+
+def _slow_number(text: str, comma_groups: bool) -> float | None:
+    try:
+        value = v.parse_decimal(text, comma_groups)
+    except ValueProblem:
+        return None
+    return float(value) if 0 <= value < 10**15 else None
+
+
+@given(st.text(alphabet="0123456789.,", min_size=1, max_size=14), st.booleans())
+@settings(max_examples=5000, deadline=None)
+def test_number_fast_paths_read_as_the_full_parser(text, comma_groups):
+    # parse_number and parse_int read common shapes without Decimal; they must agree
+    try:
+        ours = v.parse_number(text, comma_groups)
+    except ValueProblem:
+        ours = None
+    assert ours == _slow_number(text, comma_groups)
+    try:
+        whole = v.parse_int(text, comma_groups)
+    except ValueProblem:
+        whole = None
+    slow = _slow_number(text, comma_groups)
+    expected = int(slow) if slow is not None and slow == int(slow) and slow < 10**12 else None
+    assert whole == expected

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 
 from exportkit.errors import ExportkitError, UsageError
 from exportkit.i18n import N_, _
@@ -50,6 +50,13 @@ class Plan:
     columns: tuple[Column, ...]
     ignored: tuple[str, ...]
     today: date
+
+    @cached_property
+    def steps(self) -> tuple[tuple[int, str, object, bool, str], ...]:
+        """(cell index, field, parser, required, header) per column: what validating a row
+        reads, flat, since it is read for every cell of a large file."""
+        return tuple((c.index, c.field.name, c.parse, c.field.required, c.header)
+                     for c in self.columns)
 
 
 def parser_for(field: FieldSpec, today: date, comma_groups: bool = False):

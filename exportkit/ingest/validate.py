@@ -25,35 +25,35 @@ def validate_row(plan: Plan, source: str, number: int, cells: list
     record: dict = {}
     problems: list[RowProblem] = []
     width = len(cells)
-    for column in plan.columns:
-        raw = cells[column.index] if column.index < width else None
+    for index, name, parse, required, header in plan.steps:
+        raw = cells[index] if index < width else None
         if raw.__class__ is str:
             # The common case (every CSV cell): one strip, and the rarer checks only for
             # text that starts like a formula or a spreadsheet error.
             text = raw.strip()
             if not text:
-                if column.field.required:
-                    problems.append(RowProblem(source, number, column.header, "",
+                if required:
+                    problems.append(RowProblem(source, number, header, "",
                                                _("required value is empty")))
                 continue
             if text[0] not in "=#":
                 try:
-                    record[column.field.name] = column.parse(raw)
+                    record[name] = parse(raw)
                 except ValueProblem as exc:
-                    problems.append(RowProblem(source, number, column.header, raw, str(exc)))
+                    problems.append(RowProblem(source, number, header, raw, str(exc)))
                 continue
         if (reason := _unusable(raw)) is not None:
-            problems.append(RowProblem(source, number, column.header, _shown(raw), reason))
+            problems.append(RowProblem(source, number, header, _shown(raw), reason))
             continue
         if _blank(raw):
-            if column.field.required:
-                problems.append(RowProblem(source, number, column.header, "",
+            if required:
+                problems.append(RowProblem(source, number, header, "",
                                            _("required value is empty")))
             continue
         try:
-            record[column.field.name] = column.parse(raw)
+            record[name] = parse(raw)
         except ValueProblem as exc:
-            problems.append(RowProblem(source, number, column.header, str(raw), str(exc)))
+            problems.append(RowProblem(source, number, header, str(raw), str(exc)))
     if not problems:
         problems.extend(_cross_checks(plan, source, number, record))
     return record, problems

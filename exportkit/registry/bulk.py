@@ -399,7 +399,7 @@ class BulkWriter:
                                          "the NIB"))
                     continue
                 existing = candidates[0] if len(candidates) == 1 else None
-            values = {c: record.get(c) for c in BUSINESS_COLUMNS}
+            values = dict(zip(BUSINESS_COLUMNS, map(record.get, BUSINESS_COLUMNS), strict=True))
             values["name_key"] = nkey
             if existing is not None:
                 # "Jati Ukir; Jepara" matched "CV Jati Ukir; Kabupaten Jepara": the match
@@ -437,7 +437,7 @@ class BulkWriter:
         rows = []
         for found, item in fresh:
             record = item.record
-            values = {c: record.get(c) for c in PRODUCT_COLUMNS}
+            values = dict(zip(PRODUCT_COLUMNS, map(record.get, PRODUCT_COLUMNS), strict=True))
             values.update(business_id=record["business_id"], name_key=record["name_key"],
                           name=record["product_name"])
             rows.append((found, values, item))
