@@ -1,3 +1,3 @@
-from exportkit.cli import main
+from exportkit.launch import main
 
 main()

@@ -103,7 +103,9 @@ def test_an_import_killed_part_way_leaves_a_sound_registry(backend, fresh_regist
             process = subprocess.Popen(
                 [sys.executable, "-m", "exportkit", "enroll", str(big), "--db", db, "--json"],
                 stdout=out, stderr=subprocess.STDOUT,
-                env={**os.environ, "PGAPPNAME": app_name})
+                # SQLite's default small page cache, so the open transaction spills pages
+                # into the -wal file before it commits: the case to survive
+                env={**os.environ, "PGAPPNAME": app_name, "EXPORTKIT_SQLITE_CACHE_KIB": "2000"})
             try:
                 deadline = time.monotonic() + TIMEOUT
                 while not (progress.written() - progress.start >= INSIDE[backend]

@@ -23,7 +23,14 @@ BUSY_TIMEOUT_MS = 30_000
 # SQLite's page cache per connection (KiB). The default 2 MiB makes every insert into the
 # NIB and name indexes of a large registry read and rewrite a page; 32 MiB cut a
 # million-row load by a quarter (BENCHMARKS.md) and stays within the memory target.
+# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000).
 CACHE_KIB = 32_768
+CACHE_ENV_VAR = "EXPORTKIT_SQLITE_CACHE_KIB"
+
+
+def _cache_kib() -> int:
+    value = os.environ.get(CACHE_ENV_VAR, "")
+    return int(value) if value.isdigit() and int(value) > 0 else CACHE_KIB
 
 
 def default_location() -> Path:
@@ -66,7 +73,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{_cache_kib()}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

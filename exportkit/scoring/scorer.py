@@ -18,8 +18,9 @@ the business, its warnings and actions are the business's too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from operator import attrgetter
 
 from exportkit.scoring.assessment import (
     Action,
@@ -145,32 +146,41 @@ def _product_run(facts: Facts, index: int, rubric: Rubric, market: Market | None
     return _evaluate(ctx, "product", warnings)
 
 
-def _product_total(facts: Facts, index: int, rubric: Rubric, market: Market | None,
-                   today: date) -> float:
-    product = facts.products[index]
-    held, _warnings = _held(facts.business.certificates + product.certificates, rubric, today,
-                            texts=False)
-    return _total(Context(rubric, facts, index, market, today, held), "product")
+# What a product's total depends on besides the certificates held: all but its name.
+_SCORED_FIELDS = attrgetter(*(f.name for f in fields(ProductFacts)
+                              if f.name not in ("name", "certificates")))
 
 
-class _Totals:
-    """Product totals remembered by the facts they were computed from (by value): pricing
-    a business's actions rescores only the products a fix actually changes."""
+class Totals:
+    """Product totals remembered by what they depend on: the product's facts (not its name
+    or id) and the certificates that count for it. Pricing an action rescores the product
+    with the gap closed; across a large registry the same fixed facts come back again and
+    again, so one scoring run shares one Totals (bounded, so memory stays flat)."""
+
+    LIMIT = 200_000
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
-        self.memo: dict[tuple[BusinessFacts, ProductFacts], float] = {}
+        self.memo: dict[tuple[tuple, frozenset[str]], float] = {}
 
-    def __call__(self, facts: Facts, index: int) -> float:
-        key = (facts.business, facts.products[index])
+    def product(self, facts: Facts, index: int) -> float:
+        product = facts.products[index]
+        held, _warnings = _held(facts.business.certificates + product.certificates,
+                                self.rubric, self.today, texts=False)
+        # product-scope checks read the product, the certificates held, the market and the
+        # day; never the name or the business (a test holds this to the unshared totals)
+        key = (_SCORED_FIELDS(product), held)
         total = self.memo.get(key)
         if total is None:
-            total = _product_total(facts, index, self.rubric, self.market, self.today)
+            if len(self.memo) >= self.LIMIT:
+                self.memo.clear()
+            total = _total(Context(self.rubric, facts, index, self.market, self.today, held),
+                           "product")
             self.memo[key] = total
         return total
 
     def business(self, facts: Facts) -> float:
-        totals = [self(facts, i) for i in range(len(facts.products))]
+        totals = [self.product(facts, i) for i in range(len(facts.products))]
         best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
         held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
                                 texts=False)
@@ -252,33 +262,35 @@ def _assessment(subject: str, name: str, category: str | None, run: _Run,
 
 
 def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
-                        market: Market | None, today: date) -> Assessment:
+                        market: Market | None, today: date, totals: Totals) -> Assessment:
     product = facts.products[index]
-    actions = _actions(run, facts,
-                       lambda f: _product_total(f, index, rubric, market, today))
+    actions = _actions(run, facts, lambda f: totals.product(f, index))
     return _assessment("product", product.name, product.category, run, actions, rubric,
                        market, today, _notes(rubric, product, market, today))
 
 
 def score_product(product: ProductFacts, business: BusinessFacts, rubric: Rubric,
-                  market: Market | None, today: date) -> Assessment:
-    """Product readiness: packaging, standards, shelf life and, with a market, its rules."""
+                  market: Market | None, today: date, totals: Totals | None = None
+                  ) -> Assessment:
+    """Product readiness: packaging, standards, shelf life and, with a market, its rules.
+    `totals`: shared by the calls of one scoring run (same rubric, market and day)."""
     facts = Facts(business, (product,))
     run = _product_run(facts, 0, rubric, market, today)
-    return _product_assessment(facts, 0, run, rubric, market, today)
+    return _product_assessment(facts, 0, run, rubric, market, today,
+                               totals or Totals(rubric, market, today))
 
 
 def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubric: Rubric,
-                market: Market | None, today: date
+                market: Market | None, today: date, totals: Totals | None = None
                 ) -> tuple[list[Assessment], Assessment]:
     """Every product of a business, and the business with its best product, scoring each
     product once: the same results as score_product and score_business, less work."""
+    totals = totals or Totals(rubric, market, today)
     facts = Facts(business, tuple(products))
     runs = [_product_run(facts, i, rubric, market, today) for i in range(len(products))]
-    assessed = [_product_assessment(facts, i, runs[i], rubric, market, today)
+    assessed = [_product_assessment(facts, i, runs[i], rubric, market, today, totals)
                 for i in range(len(products))]
     run, best = _business_run(facts, rubric, market, today, runs)
-    totals = _Totals(rubric, market, today)
     actions = _actions(run, facts, totals.business)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
