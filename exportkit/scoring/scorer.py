@@ -157,7 +157,7 @@ class Totals:
     with the gap closed; across a large registry the same fixed facts come back again and
     again, so one scoring run shares one Totals (bounded, so memory stays flat)."""
 
-    LIMIT = 200_000
+    LIMIT = 20_000
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
