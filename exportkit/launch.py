@@ -7,11 +7,15 @@ from __future__ import annotations
 import sys
 
 
+def version_line() -> str:
+    from exportkit import __version__
+
+    return f"exportkit {__version__}"
+
+
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
-        from exportkit import __version__
-
-        sys.stdout.write(f"exportkit {__version__}\n")
+        sys.stdout.write(version_line() + "\n")
         return
     from exportkit.cli import main as run
 

@@ -118,8 +118,7 @@ MESSAGE_EXCEPTIONS = {"ExportkitError", "UsageError", "DataFileError", "Registry
                       "MissingRate", "NotScored"}
 ALLOWED = {
     # the program's name and version number: the same in every language
-    ("exportkit/cli/__init__.py", "f'exportkit {__version__}'"),
-    ("exportkit/launch.py", "f'exportkit {__version__}\\n'"),
+    ("exportkit/launch.py", "f'exportkit {__version__}'"),
 }
 
 

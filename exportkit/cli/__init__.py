@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from exportkit import __version__
 from exportkit.i18n import _, detect_language, language_from_argv, set_language
+from exportkit.launch import version_line
 
 set_language(detect_language(language_from_argv(sys.argv[1:])))
 
@@ -44,7 +44,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"exportkit {__version__}")
+        typer.echo(version_line())
         raise typer.Exit()
 
 

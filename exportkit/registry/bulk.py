@@ -47,6 +47,10 @@ class Item:
     def col(self, field: str) -> str:
         return self.headers.get(field, field)
 
+    @property
+    def place(self) -> str:
+        return f"{self.source}:{self.row}"
+
 
 @dataclass
 class Counts:
@@ -166,12 +170,11 @@ class BulkWriter:
         fresh = []
         for key, existing, item in keyed:
             first = seen.get(key)
-            place = (f"{first.source}:{first.row}" if first is not None else
+            place = (first.place if first is not None else
                      earlier.get(existing["id"]) if existing is not None else None)
             if place is not None:
-                shown = item.record.get(field)
-                self._reject_repeat(result, item, field, key[-1] if shown is None else shown,
-                                    what, place)
+                self._reject_repeat(result, item, field, item.record.get(field, ""), what,
+                                    place)
                 continue
             seen[key] = item
             fresh.append((existing, item))
@@ -193,10 +196,10 @@ class BulkWriter:
         if rows:
             self.conn.exec_driver_sql(sql, rows)
 
-    def _apply(self, table, kind: str, columns: tuple[str, ...],
-               rows: list[tuple[dict | None, dict, Item]], counts: Counts) -> None:
+    def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
+               counts: Counts) -> None:
         """rows: (existing row or None, new values, item): inserts, updates, or nothing.
-        `columns` are the keys of every values dict, in one order."""
+        Every values dict of a kind has the same keys."""
         inserts = [(values, item) for existing, values, item in rows if existing is None]
         updates = defaultdict(list)
         met = []
@@ -213,6 +216,7 @@ class BulkWriter:
             else:
                 counts.unchanged += 1
         if inserts:
+            columns = tuple(inserts[0][0])
             ids = self._new_ids(table.name, len(inserts))
             now = self._now
             dated = [c for c in columns if c in TIME_COLUMNS]
@@ -236,14 +240,18 @@ class BulkWriter:
             counts.updated += len(batch)
         self._note(kind, met)
 
-    def _ids_where_in(self, table: str, column: str, values: set) -> list[int]:
-        """Ids of the rows whose `column` is one of `values`: a bare driver query, as most
-        rows of a large import are new and match nothing."""
+    def _where_in(self, table: str, column: str, values: set, also: str = "") -> list:
+        """(id[, also]) of the rows whose `column` is one of `values`: a bare driver query,
+        as most rows of a large import are new and match nothing."""
         if not values:
             return []
         marks = ", ".join([self.mark] * len(values))
-        return [row[0] for row in self.conn.exec_driver_sql(
-            f"SELECT id FROM {table} WHERE {column} IN ({marks})", tuple(values))]
+        return self.conn.exec_driver_sql(
+            f"SELECT id{', ' + also if also else ''} FROM {table} WHERE {column} IN ({marks})",
+            tuple(values)).all()
+
+    def _ids_where_in(self, table: str, column: str, values: set) -> list[int]:
+        return [row[0] for row in self._where_in(table, column, values)]
 
     def _rows_by_id(self, table, columns: list, ids: list[int]) -> list[dict]:
         """Whole rows, typed as SQLAlchemy reads them, for the few ids that matched."""
@@ -254,18 +262,11 @@ class BulkWriter:
 
     def _business_ids_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         """Like _businesses_by, with only the ids: what rows that refer to a business need."""
-        by_nib, by_name = {}, defaultdict(list)
-        mark = self.mark
-        if nibs:
-            for row_id, nib in self.conn.exec_driver_sql(
-                    f"SELECT id, nib FROM business WHERE nib IN "
-                    f"({', '.join([mark] * len(nibs))})", tuple(nibs)):
-                by_nib[nib] = {"id": row_id}
-        if name_keys:
-            for row_id, key in self.conn.exec_driver_sql(
-                    f"SELECT id, name_key FROM business WHERE name_key IN "
-                    f"({', '.join([mark] * len(name_keys))})", tuple(name_keys)):
-                by_name[key].append({"id": row_id})
+        by_nib = {nib: {"id": row_id}
+                  for row_id, nib in self._where_in("business", "nib", nibs, also="nib")}
+        by_name = defaultdict(list)
+        for row_id, key in self._where_in("business", "name_key", name_keys, also="name_key"):
+            by_name[key].append({"id": row_id})
         return by_nib, by_name
 
     def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
@@ -337,10 +338,10 @@ class BulkWriter:
                 select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source, R.c.updated_at)
                 .where(tuple_(R.c.currency, R.c.year).in_(wanted))).mappings()
         } if wanted else {}
-        keyed = [(f"{i.record['currency']}|{i.record['year']}",
-                  existing.get((i.record["currency"], i.record["year"])), i) for i in items]
+        keyed = [(key, existing.get(key), i) for i in items
+                 for key in [(i.record["currency"], i.record["year"])]]
         fresh = self._first_time("rate", keyed, N_("currency and year"), "year", result)
-        self._apply(R, "rate", RATE_COLUMNS, [
+        self._apply(R, "rate", [
             (found, {c: i.record.get(c) for c in RATE_COLUMNS}, i) for found, i in fresh],
             result.counts)
         return result
@@ -367,19 +368,19 @@ class BulkWriter:
             named = by_name.get(nkey, ())
             if nib:
                 first = seen_nib.get(nib)
-                place = (f"{first.source}:{first.row}" if first is not None else
+                place = (first.place if first is not None else
                          earlier.get(by_nib[nib]["id"]) if nib in by_nib else None)
                 field, shown = "nib", nib
             else:
                 first = seen_name.get(nkey)
-                place = (f"{first.source}:{first.row}" if first is not None else
+                place = (first.place if first is not None else
                          next((earlier[b["id"]] for b in named if b["id"] in earlier), None))
                 field, shown = "name", nkey
             if place is None and nib and nib not in by_nib:
                 # no business has this NIB yet: one without a NIB met earlier is this one
                 first = seen_name.get(nkey)
                 if first is not None and not first.record.get("nib"):
-                    place = f"{first.source}:{first.row}"
+                    place = first.place
                 else:
                     place = next((earlier[b["id"]] for b in named
                                   if b["nib"] is None and b["id"] in earlier), None)
@@ -412,7 +413,7 @@ class BulkWriter:
                 if existing["name_key"] == nkey:
                     values["name_key"] = None
             rows.append((existing, values, item))
-        self._apply(B, "business", (*BUSINESS_COLUMNS, "name_key"), rows, result.counts)
+        self._apply(B, "business", rows, result.counts)
         return result
 
     def _write_product(self, items: list[Item]) -> BatchResult:
@@ -431,7 +432,7 @@ class BulkWriter:
             if (key := (r["business_id"], r["name_key"])) in wanted
         }
         keyed = [(key, existing.get(key), item) for item, _b in resolved
-                 if (key := (item.record["business_id"], item.record["name_key"]))]
+                 for key in [(item.record["business_id"], item.record["name_key"])]]
         fresh = self._first_time("product", keyed, N_("product of this business"),
                                  "product_name", result)
         rows = []
@@ -441,8 +442,7 @@ class BulkWriter:
             values.update(business_id=record["business_id"], name_key=record["name_key"],
                           name=record["product_name"])
             rows.append((found, values, item))
-        self._apply(P, "product", (*PRODUCT_COLUMNS, "business_id", "name_key", "name"), rows,
-                    result.counts)
+        self._apply(P, "product", rows, result.counts)
         return result
 
     def _write_certification(self, items: list[Item]) -> BatchResult:
@@ -481,8 +481,8 @@ class BulkWriter:
             in wanted
         } if wanted else {}
         keyed = [(key, existing.get(key), i) for i in placed
-                 if (key := (i.record["business_id"], i.record["product_key"], i.record["kind"],
-                             i.record["number_key"]))]
+                 for key in [(i.record["business_id"], i.record["product_key"], i.record["kind"],
+                              i.record["number_key"])]]
         fresh = self._first_time("certification", keyed, N_("certificate"), "kind", result)
         rows = []
         for found, item in fresh:
@@ -492,9 +492,7 @@ class BulkWriter:
                           product_key=r["product_key"], kind=r["kind"],
                           number_key=r["number_key"])
             rows.append((found, values, item))
-        self._apply(C, "certification", (*CERT_COLUMNS, "business_id", "product_id",
-                                         "product_key", "kind", "number_key"), rows,
-                    result.counts)
+        self._apply(C, "certification", rows, result.counts)
         return result
 
     def _write_export(self, items: list[Item]) -> BatchResult:
@@ -525,8 +523,7 @@ class BulkWriter:
             values = {c: r.get(c) for c in EXPORT_COLUMNS}
             values.update(record_key=r["record_key"], business_id=r["business_id"])
             rows.append((found, values, item))
-        self._apply(E, "export", (*EXPORT_COLUMNS, "record_key", "business_id"), rows,
-                    result.counts)
+        self._apply(E, "export", rows, result.counts)
         return result
 
 
