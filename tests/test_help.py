@@ -8,7 +8,9 @@ from tests.conftest import ok
 
 
 def _commands(group, prefix=()):
-    for name, command in group.commands.items():
+    context = typer.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         path = (*prefix, name)
         if hasattr(command, "commands"):
             yield from _commands(command, path)
@@ -44,3 +46,38 @@ def test_version_is_answered_before_typer_loads():
     from exportkit import __version__
 
     assert done.stdout.splitlines() == [f"exportkit {__version__}", "[]"]
+
+
+def test_root_help_lists_every_command_as_typer_would_without_building_it():
+    # `exportkit --help` reads names and help texts only (cli/lazy.py); its listing must be
+    # the one Typer prints from the built commands
+    from typer import _click as click
+    from typer.core import TyperGroup
+
+    from exportkit.cli.lazy import LazyGroup
+
+    root = typer.main.get_command(app)
+    context = typer.Context(root)
+    fresh = LazyGroup(name="exportkit", commands={})
+    lazy = click.HelpFormatter(width=90)
+    fresh.format_commands(context, lazy)
+    assert fresh.commands == {}  # listing built nothing
+    built = {name: root.get_command(context, name) for name in root.list_commands(context)}
+    eager = click.HelpFormatter(width=90)
+    TyperGroup(name="exportkit", commands=built).format_commands(context, eager)
+    assert lazy.getvalue() == eager.getvalue()
+    assert len(built) == 11 and all(f"  {name} " in lazy.getvalue() for name in built)
+
+
+def test_help_loads_neither_the_registry_nor_rich():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.argv = ['exportkit', '--help']\n"
+            "from exportkit.launch import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('sqlmodel', 'rich', 'openpyxl', 'babel') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -30,15 +30,17 @@ from exportkit.cli import (  # noqa: E402  (after the language is set)
     score,
     template,
 )
-from exportkit.cli.common import command  # noqa: E402
+from exportkit.cli.lazy import LazyGroup, lazy_command, lazy_group  # noqa: E402
+
+SETTINGS = {"pretty_exceptions_enable": False, "add_completion": False,
+            "rich_markup_mode": None}
 
 app = typer.Typer(
     name="exportkit",
     help=_("Get small businesses ready to export: registry, readiness scores and reports."),
     no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-    rich_markup_mode=None,
+    cls=LazyGroup,
+    **SETTINGS,
 )
 
 
@@ -60,17 +62,20 @@ def root(
     set_language(detect_language(lang))
 
 
-command(app, "enroll")(enroll.enroll)
-command(app, "list")(listing.list_command)
-command(app, "template")(template.template)
-command(app, "score")(score.score)
-command(app, "demo")(demo.demo)
-app.add_typer(add.app, name="add")
-app.add_typer(db.app, name="db")
-app.add_typer(rates.app, name="rates")
-app.add_typer(report.app, name="report")
-app.add_typer(rules.rubric_app, name="rubric")
-app.add_typer(rules.markets_app, name="markets")
+# Built when run or asked for (cli/lazy.py); listed in this order by `exportkit --help`.
+LazyGroup.entries = {
+    "enroll": lazy_command("enroll", enroll.enroll, SETTINGS),
+    "list": lazy_command("list", listing.list_command, SETTINGS),
+    "template": lazy_command("template", template.template, SETTINGS),
+    "score": lazy_command("score", score.score, SETTINGS),
+    "demo": lazy_command("demo", demo.demo, SETTINGS),
+    "add": lazy_group("add", add.app, SETTINGS),
+    "db": lazy_group("db", db.app, SETTINGS),
+    "rates": lazy_group("rates", rates.app, SETTINGS),
+    "report": lazy_group("report", report.app, SETTINGS),
+    "rubric": lazy_group("rubric", rules.rubric_app, SETTINGS),
+    "markets": lazy_group("markets", rules.markets_app, SETTINGS),
+}
 
 
 def main() -> None:
