@@ -73,12 +73,12 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     """Scores the selection a business at a time (its products, then the business with its
     best product) and stores every snapshot in one transaction."""
     from exportkit.registry.models import utcnow
-    from exportkit.scoring.scorer import Totals, score_group, score_product
+    from exportkit.scoring.scorer import Memo, score_group, score_product
 
     run = AssessRun(market.code if market else None, rubric.version, rubric.digest)
     market_code = market.code if market else None
     now = utcnow()
-    totals = Totals(rubric, market, today)
+    memo = Memo(rubric, market, today)
     group: list[ProductRow] = []
     pending: list[Snapshot] = []
 
@@ -101,9 +101,9 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         first = group[0]
         if with_businesses:
             products, business = score_group(first.business, [r.product for r in group],
-                                             rubric, market, today, totals)
+                                             rubric, market, today, memo)
         else:
-            products = [score_product(r.product, r.business, rubric, market, today, totals)
+            products = [score_product(r.product, r.business, rubric, market, today, memo)
                         for r in group]
             business = None
         for row, assessment in zip(group, products, strict=True):

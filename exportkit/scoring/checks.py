@@ -38,7 +38,7 @@ class Facts:
         return Facts(self.business, tuple(products))
 
 
-Fix = Callable[[Facts], Facts]
+Fix = Callable[[Facts, int | None], Facts]  # (facts, index of the product assessed)
 
 
 @dataclass(frozen=True)
@@ -108,24 +108,32 @@ def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
             "category": categories()[product.category].name}
 
 
-def _add_certificate(ctx: Context, code: str) -> Fix:
-    index = ctx.index
+# A fix's target: the product under assessment, whichever place it has in the facts the fix
+# is applied to (a product's result is shared by products with the same facts).
+ASSESSED = -1
 
-    def fix(f: Facts) -> Facts:
-        product = f.products[index]
-        return f.with_product(index, certificates=product.certificates + (CertificateFact(code),))
+
+def _add_certificate(code: str) -> Fix:
+    def fix(f: Facts, assessed: int | None) -> Facts:
+        product = f.products[assessed]
+        return f.with_product(assessed,
+                              certificates=product.certificates + (CertificateFact(code),))
     return fix
 
 
-def _set(ctx: Context | int | None, **changes: Any) -> Fix:
-    """Set fields of the product under assessment (or of the business when None)."""
-    index = ctx.index if isinstance(ctx, Context) else ctx
+def _set(target: int | None, **changes: Any) -> Fix:
+    """Set fields of the product assessed (ASSESSED), of the product at an index, or of
+    the business (None)."""
 
-    def fix(f: Facts) -> Facts:
-        if index is None:
+    def fix(f: Facts, assessed: int | None) -> Facts:
+        if target is None:
             return Facts(replace(f.business, **changes), f.products)
-        return f.with_product(index, **changes)
+        return f.with_product(assessed if target == ASSESSED else target, **changes)
     return fix
+
+
+def gtin_ok(code: str | None) -> bool:
+    return bool(code) and ean.is_valid(code)
 
 
 def flag(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -134,7 +142,7 @@ def flag(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     if scope == "product" and not _applies(c, ctx.product):
         return []
     met = getattr(facts, c.fact) is True
-    fix = None if met else _set(ctx if scope == "product" else None, **{c.fact: True})
+    fix = None if met else _set(ASSESSED if scope == "product" else None, **{c.fact: True})
     return [_result(c.code, 1.0 if met else 0.0, fix=fix)]
 
 
@@ -142,10 +150,10 @@ def gtin(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     p = ctx.product
     if not _applies(c, p):
         return []
-    if p.gtin and ean.is_valid(p.gtin):
+    if gtin_ok(p.gtin):
         return [_result(c.code, 1.0)]
     sample = "899000000000" + ean.calc_check_digit("899000000000")  # any valid GTIN-13
-    return [_result(c.code, 0.0, fix=_set(ctx, gtin=sample))]
+    return [_result(c.code, 0.0, fix=_set(ASSESSED, gtin=sample))]
 
 
 def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -161,7 +169,7 @@ def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     params["languages"] = Text(*(" / ".join(Locale(ui).languages.get(code, code)
                                             for code in missing or required)
                                  for ui in ("en", "id")))
-    fix = _set(ctx, label_languages=p.label_languages + tuple(missing)) if missing else None
+    fix = _set(ASSESSED, label_languages=p.label_languages + tuple(missing)) if missing else None
     return [_result(c.code, 1 - len(missing) / len(required), params=params, fix=fix)]
 
 
@@ -171,7 +179,7 @@ def ispm15(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         return []
     met = p.ispm15_marked is True
     return [_result(c.code, 1.0 if met else 0.0, hard=_is_hard(c, ctx),
-                    fix=None if met else _set(ctx, ispm15_marked=True))]
+                    fix=None if met else _set(ASSESSED, ispm15_marked=True))]
 
 
 def certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -181,7 +189,7 @@ def certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     if ctx.held & set(c.any_of):
         return [_result(c.code, 1.0, params=params)]
     return [_result(c.code, 0.0, params=params, hard=_is_hard(c, ctx),
-                    fix=_add_certificate(ctx, c.any_of[0]))]
+                    fix=_add_certificate(c.any_of[0]))]
 
 
 def required_shelf_life(days: int, rule: ShelfLifeRule) -> int:
@@ -225,7 +233,7 @@ def shelf_life(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     # A blocker only where the transit is known: an assumed one costs points, with a warning.
     hard = _is_hard(c, ctx) and m is not None and m.transit_days is not None
     return [_result(c.code, ratio, params=params, hard=hard, warnings=tuple(warnings),
-                    fix=None if ratio >= 1 else _set(ctx, shelf_life_days=minimum))]
+                    fix=None if ratio >= 1 else _set(ASSESSED, shelf_life_days=minimum))]
 
 
 def market_certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -248,7 +256,7 @@ def market_certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         met = req.code in ctx.held
         outcomes.append(_result(f"{c.code}.{req.code}", 1.0 if met else 0.0, params=here,
                                 hard=_is_hard(c, ctx),
-                                fix=None if met else _add_certificate(ctx, req.code)))
+                                fix=None if met else _add_certificate(req.code)))
     return outcomes
 
 

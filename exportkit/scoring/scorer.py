@@ -18,7 +18,7 @@ the business, its warnings and actions are the business's too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from operator import attrgetter
 
@@ -30,7 +30,7 @@ from exportkit.scoring.assessment import (
     Message,
     Origin,
 )
-from exportkit.scoring.checks import CHECKS, Context, Facts, Fix
+from exportkit.scoring.checks import CHECKS, Context, Facts, Fix, gtin_ok
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
 from exportkit.scoring.markets import Market
 from exportkit.scoring.rubric import Rubric
@@ -146,41 +146,69 @@ def _product_run(facts: Facts, index: int, rubric: Rubric, market: Market | None
     return _evaluate(ctx, "product", warnings)
 
 
-# What a product's total depends on besides the certificates held: all but its name.
+# What a product's result depends on besides its certificates: every fact but its name, with
+# the GTIN reduced to whether it is valid (only that is scored, and it is nearly unique).
 _SCORED_FIELDS = attrgetter(*(f.name for f in fields(ProductFacts)
-                              if f.name not in ("name", "certificates")))
+                              if f.name not in ("name", "certificates", "gtin")))
 
 
-class Totals:
-    """Product totals remembered by what they depend on: the product's facts (not its name
-    or id) and the certificates that count for it. Pricing an action rescores the product
-    with the gap closed; across a large registry the same fixed facts come back again and
-    again, so one scoring run shares one Totals (bounded, so memory stays flat)."""
+def _product_key(facts: Facts, index: int) -> tuple:
+    product = facts.products[index]
+    certs = facts.business.certificates + product.certificates
+    return (_SCORED_FIELDS(product), gtin_ok(product.gtin),
+            tuple((c.kind, c.expires_on) for c in certs))
 
-    LIMIT = 20_000
+
+class Memo:
+    """Product results remembered by what they depend on: the product's facts (not its name
+    or id) and the certificates that count for it, with their expiry. Across a registry the
+    same facts come back again and again (and pricing an action rescores a product with
+    one gap closed), so one scoring run (one rubric, market and day) shares one Memo.
+    Bounded, so memory stays flat: a full table is emptied and refilled."""
+
+    TOTALS = 20_000
+    RESULTS = 4_000   # an assessment with its texts is a few KiB
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
-        self.memo: dict[tuple[tuple, frozenset[str]], float] = {}
+        self.totals: dict[tuple, float] = {}
+        self.results: dict[tuple, tuple[_Run, Assessment]] = {}
 
-    def product(self, facts: Facts, index: int) -> float:
-        product = facts.products[index]
-        held, _warnings = _held(facts.business.certificates + product.certificates,
-                                self.rubric, self.today, texts=False)
+    def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
-        # day; never the name or the business (a test holds this to the unshared totals)
-        key = (_SCORED_FIELDS(product), held)
-        total = self.memo.get(key)
+        # day; never the name or the business (a test holds this to the unshared results)
+        key = _product_key(facts, index)
+        total = self.totals.get(key)
         if total is None:
-            if len(self.memo) >= self.LIMIT:
-                self.memo.clear()
+            if len(self.totals) >= self.TOTALS:
+                self.totals.clear()
+            held, _warnings = _held(facts.business.certificates
+                                    + facts.products[index].certificates,
+                                    self.rubric, self.today, texts=False)
             total = _total(Context(self.rubric, facts, index, self.market, self.today, held),
                            "product")
-            self.memo[key] = total
+            self.totals[key] = total
         return total
 
+    def product(self, facts: Facts, index: int) -> tuple[_Run, Assessment]:
+        """The product's scoring pass (for its business) and its assessment."""
+        product = facts.products[index]
+        key = _product_key(facts, index)
+        found = self.results.get(key)
+        if found is None:
+            if len(self.results) >= self.RESULTS:
+                self.results.clear()
+            run = _product_run(facts, index, self.rubric, self.market, self.today)
+            found = run, _product_assessment(facts, index, run, self.rubric, self.market,
+                                             self.today, self)
+            self.results[key] = found
+        run, assessment = found
+        if assessment.name != product.name:
+            assessment = replace(assessment, name=product.name)
+        return run, assessment
+
     def business(self, facts: Facts) -> float:
-        totals = [self.product(facts, i) for i in range(len(facts.products))]
+        totals = [self.total(facts, i) for i in range(len(facts.products))]
         best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
         held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
                                 texts=False)
@@ -209,11 +237,14 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
                 tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps), best
 
 
-def _actions(run: _Run, facts: Facts, rescore: Callable[[Facts], float]) -> tuple[Action, ...]:
+def _actions(run: _Run, facts: Facts, assessed: int | None, rescore: Callable[[Facts], float]
+             ) -> tuple[Action, ...]:
+    """Each gap priced by rescoring with it closed; `assessed`: the product the gaps of the
+    product under assessment refer to (a business's best product)."""
     actions: list[Action] = []
     by_result: dict[Facts, int] = {}  # fixed facts -> the action that gets there
     for gap in run.gaps:
-        fixed = None if gap.fix is None else gap.fix(facts)
+        fixed = None if gap.fix is None else gap.fix(facts, assessed)
         if fixed is not None and fixed in by_result:
             # Two gaps closed by one step (halal for the standards and for the market):
             # one action, worded as the one that removes a blocker when there is one.
@@ -262,36 +293,36 @@ def _assessment(subject: str, name: str, category: str | None, run: _Run,
 
 
 def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
-                        market: Market | None, today: date, totals: Totals) -> Assessment:
+                        market: Market | None, today: date, memo: Memo) -> Assessment:
     product = facts.products[index]
-    actions = _actions(run, facts, lambda f: totals.product(f, index))
+    actions = _actions(run, facts, index, lambda f: memo.total(f, index))
     return _assessment("product", product.name, product.category, run, actions, rubric,
                        market, today, _notes(rubric, product, market, today))
 
 
 def score_product(product: ProductFacts, business: BusinessFacts, rubric: Rubric,
-                  market: Market | None, today: date, totals: Totals | None = None
+                  market: Market | None, today: date, memo: Memo | None = None
                   ) -> Assessment:
     """Product readiness: packaging, standards, shelf life and, with a market, its rules.
-    `totals`: shared by the calls of one scoring run (same rubric, market and day)."""
-    facts = Facts(business, (product,))
-    run = _product_run(facts, 0, rubric, market, today)
-    return _product_assessment(facts, 0, run, rubric, market, today,
-                               totals or Totals(rubric, market, today))
+    `memo`: shared by the calls of one scoring run (same rubric, market and day)."""
+    memo = memo or Memo(rubric, market, today)
+    return memo.product(Facts(business, (product,)), 0)[1]
 
 
 def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubric: Rubric,
-                market: Market | None, today: date, totals: Totals | None = None
+                market: Market | None, today: date, memo: Memo | None = None
                 ) -> tuple[list[Assessment], Assessment]:
     """Every product of a business, and the business with its best product, scoring each
     product once: the same results as score_product and score_business, less work."""
-    totals = totals or Totals(rubric, market, today)
+    memo = memo or Memo(rubric, market, today)
     facts = Facts(business, tuple(products))
-    runs = [_product_run(facts, i, rubric, market, today) for i in range(len(products))]
-    assessed = [_product_assessment(facts, i, runs[i], rubric, market, today, totals)
-                for i in range(len(products))]
+    runs, assessed = [], []
+    for i in range(len(products)):
+        run, assessment = memo.product(facts, i)
+        runs.append(run)
+        assessed.append(assessment)
     run, best = _business_run(facts, rubric, market, today, runs)
-    actions = _actions(run, facts, totals.business)
+    actions = _actions(run, facts, best, memo.business)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
     return assessed, _assessment("business", business.name, None, run, actions, rubric,

@@ -159,7 +159,7 @@ def _reference_business(business, products_, market, today):
 
     facts = Facts(business, tuple(products_))
     run, best = _business_run(facts, RUBRIC, market, today)
-    actions = _actions(run, facts,
+    actions = _actions(run, facts, best,
                        lambda f: _business_run(f, RUBRIC, market, today)[0].raw_total)
     return run, best, actions
 
@@ -177,3 +177,21 @@ def test_scoring_a_group_matches_scoring_one_by_one(business, products_, market,
     assert whole.actions == actions
     assert whole.total == round(min(max(run.raw_total, 0.0), 100.0), 1)
     assert whole.best_product == assessed[best]
+
+
+@common
+@given(pool=st.lists(products, min_size=1, max_size=4),
+       picks=st.lists(st.tuples(businesses, st.lists(st.integers(0, 3), min_size=1,
+                                                     max_size=3)), min_size=2, max_size=5),
+       market=markets, today=days)
+def test_one_memo_shared_by_a_run_gives_what_scoring_afresh_gives(pool, picks, market, today):
+    # A run reuses a product's result wherever the same facts come back, under another
+    # name, at another place in another business: nothing of the first may leak.
+    from exportkit.scoring.scorer import Memo, score_group
+
+    memo = Memo(RUBRIC, market, today)
+    for n, (business, indexes) in enumerate(picks):
+        group = [replace(pool[i % len(pool)], name=f"p{n}.{k}")
+                 for k, i in enumerate(indexes)]
+        shared = score_group(business, group, RUBRIC, market, today, memo)
+        assert shared == score_group(business, group, RUBRIC, market, today)
