@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale
@@ -132,6 +133,7 @@ def _set(target: int | None, **changes: Any) -> Fix:
     return fix
 
 
+@lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
 def gtin_ok(code: str | None) -> bool:
     return bool(code) and ean.is_valid(code)
 
@@ -260,15 +262,24 @@ def market_certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     return outcomes
 
 
+def nib_ok(value: str | None) -> bool:
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    return len(digits) == 13 and len(digits) == len((value or "").strip())
+
+
+@lru_cache(maxsize=1024)  # pricing a business's actions asks again for the same NPWP
+def npwp_ok(value: str | None) -> bool:
+    return bool(value) and npwp.is_valid(value)
+
+
 def nib(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
-    digits = "".join(ch for ch in ctx.business.nib or "" if ch.isdigit())
-    ok = len(digits) == 13 and len(digits) == len((ctx.business.nib or "").strip())
+    ok = nib_ok(ctx.business.nib)
     return [_result(c.code, 1.0 if ok else 0.0, hard=_is_hard(c, ctx),
                     fix=None if ok else _set(None, nib="9120000000001"))]
 
 
 def npwp_check(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
-    ok = bool(ctx.business.npwp) and npwp.is_valid(ctx.business.npwp)
+    ok = npwp_ok(ctx.business.npwp)
     return [_result(c.code, 1.0 if ok else 0.0, hard=_is_hard(c, ctx),
                     fix=None if ok else _set(None, npwp="013000666091000"))]
 
@@ -320,4 +331,19 @@ CHECKS: dict[str, Callable[[Criterion, Context, str], list[Outcome]]] = {
     "certificate": certificate, "shelf_life": shelf_life,
     "market_certificate": market_certificate, "nib": nib, "npwp": npwp_check,
     "capacity": capacity, "experience": experience, "best_product": best_product,
+}
+
+
+# What a business-scope check's points depend on, for the checks whose inputs are few: a
+# criterion earns the same wherever these are equal, so a scoring run can remember a
+# dimension's points instead of evaluating it again for every action it prices. A check
+# not listed here is always evaluated.
+BUSINESS_READS: dict[str, Callable[[Criterion, Context], Any]] = {
+    "flag": lambda c, ctx: getattr(ctx.business, c.fact) is True,
+    "nib": lambda c, ctx: nib_ok(ctx.business.nib),
+    "npwp": lambda c, ctx: npwp_ok(ctx.business.npwp),
+    "experience": lambda c, ctx: ctx.business.export_experience,
+    "capacity": lambda c, ctx: tuple((p.category, p.unit, p.monthly_capacity)
+                                     for p in ctx.facts.products),
+    "best_product": lambda c, ctx: ctx.best_total,
 }

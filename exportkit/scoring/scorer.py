@@ -30,10 +30,10 @@ from exportkit.scoring.assessment import (
     Message,
     Origin,
 )
-from exportkit.scoring.checks import CHECKS, Context, Facts, Fix, gtin_ok
+from exportkit.scoring.checks import BUSINESS_READS, CHECKS, Context, Facts, Fix, gtin_ok
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
 from exportkit.scoring.markets import Market
-from exportkit.scoring.rubric import Rubric
+from exportkit.scoring.rubric import Dimension, Rubric
 from exportkit.scoring.schema import Text
 from exportkit.scoring.vocabulary import certificates
 
@@ -79,17 +79,39 @@ def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date, texts: 
     return frozenset(held), warnings
 
 
-def _total(ctx: Context, scope: str) -> float:
-    """The total alone, with no texts formatted: what pricing an action needs."""
+def _points(dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
+    earned = possible = 0.0
+    for crit in dim.criteria:
+        for out in CHECKS[crit.check](crit, ctx, scope):
+            if out.status in ("upcoming", "unknown"):
+                continue
+            earned += round(crit.points * out.ratio, 2)  # rounded as _evaluate does
+            possible += crit.points
+    return earned, possible
+
+
+def _dimension_key(dim: Dimension, ctx: Context) -> tuple | None:
+    """What a business dimension's points depend on, when its checks say (BUSINESS_READS)."""
+    reads = [BUSINESS_READS.get(crit.check) for crit in dim.criteria]
+    if None in reads:
+        return None
+    return (dim.code, *(read(crit, ctx) for read, crit in zip(reads, dim.criteria, strict=True)))
+
+
+def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
+    """The total alone, with no texts formatted: what pricing an action needs.
+    `remembered`: business dimensions' points by what they depend on, kept across calls."""
     weighted = weights = 0.0
     for dim in ctx.rubric.dimensions_for(scope):
-        earned = possible = 0.0
-        for crit in dim.criteria:
-            for out in CHECKS[crit.check](crit, ctx, scope):
-                if out.status in ("upcoming", "unknown"):
-                    continue
-                earned += round(crit.points * out.ratio, 2)  # rounded as _evaluate does
-                possible += crit.points
+        key = _dimension_key(dim, ctx) if remembered is not None else None
+        points = None if key is None else remembered.get(key)
+        if points is None:
+            points = _points(dim, ctx, scope)
+            if key is not None:
+                if len(remembered) >= Memo.TOTALS:
+                    remembered.clear()
+                remembered[key] = points
+        earned, possible = points
         if possible > 0:
             weighted += 100 * earned / possible * dim.weight
             weights += dim.weight
@@ -173,6 +195,7 @@ class Memo:
         self.rubric, self.market, self.today = rubric, market, today
         self.totals: dict[tuple, float] = {}
         self.results: dict[tuple, tuple[_Run, Assessment]] = {}
+        self.dimensions: dict[tuple, tuple[float, float]] = {}  # business dimensions' points
 
     def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
@@ -215,7 +238,7 @@ class Memo:
         ctx = Context(self.rubric, facts, best, self.market, self.today, held,
                       best_total=None if best is None else totals[best],
                       best_name=None if best is None else facts.products[best].name)
-        return _total(ctx, "business")
+        return _total(ctx, "business", self.dimensions)
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
