@@ -11,9 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from exportkit.registry.models import Business, Certification, Product
+from exportkit.registry.queries import contains
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
 
 B = Business.__table__
@@ -36,8 +37,7 @@ class Selection:
         if self.business_nib:
             query = query.where(B.c.nib == self.business_nib)
         if self.regency:
-            query = query.where(func.lower(B.c.regency).contains(self.regency.casefold(),
-                                                                 autoescape=True))
+            query = query.where(contains(B.c.regency, self.regency))
         if self.category:
             query = query.where(P.c.category == self.category)
         return query

@@ -106,6 +106,15 @@ def _contains(column: ColumnElement, text: str) -> ColumnElement:
     return func.lower(column).contains(text.casefold(), autoescape=True)
 
 
+def contains(column: ColumnElement, text: str) -> ColumnElement:
+    """Rows whose `column` contains `text`, ignoring case ("jepara" finds "Kab. Jepara").
+    On an indexed column the matching values are found in the index first and the rows
+    through it: a national registry is not read whole to list one regency."""
+    if getattr(column, "index", False):
+        return column.in_(select(column).where(_contains(column, text)).distinct())
+    return _contains(column, text)
+
+
 def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
                      descending: bool = False, limit: int | None = None,
                      include_personal: bool = False) -> tuple[list[str], Select]:
@@ -123,7 +132,7 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
         if name in ("destination", "kind", "year"):
             query = query.where(column == value)
         else:
-            query = query.where(_contains(column, str(value)))
+            query = query.where(contains(column, str(value)))
     if filters.search:
         query = query.where(or_(*(_contains(c, filters.search) for c in spec.search)))
     sort = sort or spec.default_sort

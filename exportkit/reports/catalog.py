@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Certification, Product
+from exportkit.registry.queries import contains
 from exportkit.reports.formats import Report, Table
 from exportkit.reports.latest import latest, require_scores
 
@@ -40,7 +41,7 @@ def catalog_report(database, market: str | None, ready_level: str, today: date,
                  .order_by(P.c.category, A.c.total.desc(), P.c.id))
     if regency:
         statement = statement.where(
-            func.lower(B.c.regency).contains(regency.casefold(), autoescape=True))
+            contains(B.c.regency, regency))
     with database.reader() as connection:
         require_scores(connection, market)
         rows = [tuple(r) for r in connection.execute(statement)]

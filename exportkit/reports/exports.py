@@ -17,6 +17,7 @@ from exportkit.errors import ExportkitError, UsageError
 from exportkit.i18n import _, current_language
 from exportkit.labels import label, labels
 from exportkit.registry.models import Business, ExchangeRate, ExportRecord
+from exportkit.registry.queries import contains
 from exportkit.reports.formats import Chart, Report, Table
 
 E = ExportRecord.__table__
@@ -75,15 +76,17 @@ def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, di
             value=query.by, choices=", ".join(GROUPS)))
     group = GROUPS[query.by]
     key = group.label("key") if group is not None else E.c.year.label("key")
+    # the business table only when its name is the group: a national registry's export
+    # records would otherwise each look up their business
+    source = E.outerjoin(B, E.c.business_id == B.c.id) if group is B.c.name else E
     statement = (select(key, E.c.year, E.c.currency, func.sum(E.c.value).label("value"))
-                 .select_from(E.outerjoin(B, E.c.business_id == B.c.id))
-                 .group_by(key, E.c.year, E.c.currency))
+                 .select_from(source).group_by(key, E.c.year, E.c.currency))
     if query.years:
         statement = statement.where(E.c.year.in_(query.years))
     for text, column in ((query.regency, E.c.regency), (query.province, E.c.province)):
         if text:
             statement = statement.where(
-                func.lower(column).contains(text.casefold(), autoescape=True))
+                contains(column, text))
     if query.destination:
         statement = statement.where(E.c.destination == query.destination)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 from exportkit.registry.models import Assessment, AssessmentGap, Business
+from exportkit.registry.queries import contains
 from exportkit.reports.formats import Chart, Report, Table
 from exportkit.reports.latest import latest, require_scores
 
@@ -44,7 +45,7 @@ def gaps_report(database, market: str | None, regency: str | None,
     scope = A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
     where = []
     if regency:
-        where.append(func.lower(B.c.regency).contains(regency.casefold(), autoescape=True))
+        where.append(contains(B.c.regency, regency))
     with database.reader() as connection:
         require_scores(connection, market)
         common = connection.execute(

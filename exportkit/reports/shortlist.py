@@ -16,6 +16,7 @@ from sqlalchemy import case, func, literal, select
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Product
+from exportkit.registry.queries import contains
 from exportkit.reports.formats import Chart, Report, Table
 from exportkit.reports.latest import latest, require_scores
 
@@ -51,7 +52,7 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
                      .outerjoin(P, P.c.id == A.c.best_product_id)))
     if query.regency:
         ranked = ranked.where(
-            func.lower(B.c.regency).contains(query.regency.casefold(), autoescape=True))
+            contains(B.c.regency, query.regency))
     if query.category:
         ranked = ranked.where(A.c.category == query.category)
     if not query.include_blocked:
