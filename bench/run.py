@@ -589,7 +589,8 @@ class Bench:
                               None, env)
         if self.wanted("shortlist"):
             self.median_step("shortlist", self.exportkit(
-                "report", "shortlist", "--top", "25", "--regency", READ_REGENCY, "--db", db),
+                "report", "shortlist", "--top", "25", "--regency",
+                self.args.score_regency or READ_REGENCY, "--db", db),
                 3, "exportkit report shortlist --top 25 --regency (median of 3)", None, env)
         if self.wanted("exports_report"):
             self.median_step("exports_report", self.exportkit(

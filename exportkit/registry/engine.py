@@ -20,11 +20,13 @@ from exportkit.i18n import _
 
 ENV_VAR = "EXPORTKIT_DB"
 BUSY_TIMEOUT_MS = 30_000
-# SQLite's page cache per connection (KiB). The default 2 MiB makes every insert into the
-# NIB and name indexes of a large registry read and rewrite a page; 32 MiB cut a
+# SQLite's page cache of a writing connection (KiB). The default 2 MiB makes every insert
+# into the NIB and name indexes of a large registry read and rewrite a page; 32 MiB cut a
 # million-row load by a quarter (BENCHMARKS.md) and stays within the memory target.
-# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000).
+# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000). Readers
+# keep SQLite's default: a scan gains nothing from a big cache and would fill it.
 CACHE_KIB = 32_768
+READER_CACHE_KIB = 2_000
 CACHE_ENV_VAR = "EXPORTKIT_SQLITE_CACHE_KIB"
 
 
@@ -73,7 +75,6 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA cache_size = -{_cache_kib()}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -81,6 +82,8 @@ def _tune_sqlite(engine: Engine) -> None:
         # A writer takes the write lock up front: waiting on busy_timeout works then,
         # where a deferred transaction upgrading to a write would fail at once.
         immediate = connection.get_execution_options().get("exportkit_write", False)
+        cache = _cache_kib() if immediate else min(_cache_kib(), READER_CACHE_KIB)
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{cache}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 

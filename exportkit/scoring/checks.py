@@ -347,3 +347,7 @@ BUSINESS_READS: dict[str, Callable[[Criterion, Context], Any]] = {
                                      for p in ctx.facts.products),
     "best_product": lambda c, ctx: ctx.best_total,
 }
+
+# Checks whose texts name a product: their evaluations are not shared between businesses
+# (their points are: names never count).
+NAMES_A_PRODUCT = frozenset({"capacity", "best_product"})

@@ -30,7 +30,15 @@ from exportkit.scoring.assessment import (
     Message,
     Origin,
 )
-from exportkit.scoring.checks import BUSINESS_READS, CHECKS, Context, Facts, Fix, gtin_ok
+from exportkit.scoring.checks import (
+    BUSINESS_READS,
+    CHECKS,
+    NAMES_A_PRODUCT,
+    Context,
+    Facts,
+    Fix,
+    gtin_ok,
+)
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
 from exportkit.scoring.markets import Market
 from exportkit.scoring.rubric import Dimension, Rubric
@@ -108,7 +116,7 @@ def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
         if points is None:
             points = _points(dim, ctx, scope)
             if key is not None:
-                if len(remembered) >= Memo.TOTALS:
+                if len(remembered) >= Memo.DIMENSIONS:
                     remembered.clear()
                 remembered[key] = points
         earned, possible = points
@@ -118,42 +126,76 @@ def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
     return weighted / weights if weights else 0.0
 
 
-def _evaluate(ctx: Context, scope: str, warnings: list[Message]) -> _Run:
-    rubric = ctx.rubric
-    dims: list[tuple[float, DimensionResult]] = []
+@dataclass(frozen=True)
+class _Part:
+    """One dimension's evaluation, in the order the run reports them."""
+
+    score: float
+    result: DimensionResult | None      # None: nothing to score (the dimension drops out)
+    blockers: tuple[Message, ...]
+    gaps: tuple[_Gap, ...]
+    warnings: tuple[Message, ...]
+
+
+def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
+    messages = ctx.rubric.messages
+    results: list[CriterionResult] = []
     blockers: list[Message] = []
     gaps: list[_Gap] = []
-    for dim in rubric.dimensions_for(scope):
-        results: list[CriterionResult] = []
-        for crit in dim.criteria:
-            for out in CHECKS[crit.check](crit, ctx, scope):
-                code = f"{dim.code}.{out.key}"
-                warnings.extend(Message(code, w) for w in out.warnings)
-                if out.status == "upcoming":      # a dated rule not yet in force
-                    continue
-                name = out.name or crit.name.format(out.params)
-                if out.status == "unknown":
-                    warnings.append(Message(code, rubric.messages["unknown_fact"]
-                                            .format({"criterion": name})))
-                    results.append(CriterionResult(code, name, "unknown", 0.0, 0.0, out.hard))
-                    continue
-                earned = crit.points * out.ratio
-                results.append(CriterionResult(code, name, out.status, round(earned, 2),
-                                               crit.points, out.hard))
-                if out.status != "met":
-                    if out.hard and crit.blocker is not None:
-                        blockers.append(Message(code, crit.blocker.format(out.params)))
-                    gaps.append(_Gap(code, crit.action.format(out.params), out.fix, out.hard))
-        possible = sum(r.possible for r in results)
-        if possible > 0:
-            score = 100 * sum(r.earned for r in results) / possible
-            dims.append((score, DimensionResult(dim.code, dim.name, dim.weight, 0.0,
-                                                round(score, 1), tuple(results))))
+    warnings: list[Message] = []
+    for crit in dim.criteria:
+        for out in CHECKS[crit.check](crit, ctx, scope):
+            code = f"{dim.code}.{out.key}"
+            warnings.extend(Message(code, w) for w in out.warnings)
+            if out.status == "upcoming":      # a dated rule not yet in force
+                continue
+            name = out.name or crit.name.format(out.params)
+            if out.status == "unknown":
+                warnings.append(Message(code, messages["unknown_fact"]
+                                        .format({"criterion": name})))
+                results.append(CriterionResult(code, name, "unknown", 0.0, 0.0, out.hard))
+                continue
+            earned = crit.points * out.ratio
+            results.append(CriterionResult(code, name, out.status, round(earned, 2),
+                                           crit.points, out.hard))
+            if out.status != "met":
+                if out.hard and crit.blocker is not None:
+                    blockers.append(Message(code, crit.blocker.format(out.params)))
+                gaps.append(_Gap(code, crit.action.format(out.params), out.fix, out.hard))
+    possible = sum(r.possible for r in results)
+    score = 100 * sum(r.earned for r in results) / possible if possible > 0 else 0.0
+    result = DimensionResult(dim.code, dim.name, dim.weight, 0.0, round(score, 1),
+                             tuple(results)) if possible > 0 else None
+    return _Part(score, result, tuple(blockers), tuple(gaps), tuple(warnings))
+
+
+def _evaluate(ctx: Context, scope: str, warnings: list[Message],
+              remembered: dict | None = None) -> _Run:
+    """`remembered`: business dimensions' evaluations by what their checks read, for the
+    dimensions whose texts name no product (a run shares them across businesses)."""
+    parts = []
+    for dim in ctx.rubric.dimensions_for(scope):
+        key = None
+        if remembered is not None and not any(c.check in NAMES_A_PRODUCT
+                                              for c in dim.criteria):
+            key = _dimension_key(dim, ctx)
+        part = None if key is None else remembered.get(key)
+        if part is None:
+            part = _evaluate_dimension(dim, ctx, scope)
+            if key is not None:
+                if len(remembered) >= Memo.DIMENSIONS:
+                    remembered.clear()
+                remembered[key] = part
+        parts.append(part)
+    blockers = [m for part in parts for m in part.blockers]
+    gaps = tuple(g for part in parts for g in part.gaps)
+    warnings.extend(m for part in parts for m in part.warnings)
+    dims = [(part.score, part.result) for part in parts if part.result is not None]
     weights = sum(d.weight for _, d in dims)
     total = sum(score * d.weight for score, d in dims) / weights if weights else 0.0
     shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
                                    d.criteria) for _, d in dims)
-    return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), tuple(gaps))
+    return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps)
 
 
 def _unique(messages: list[Message]) -> list[Message]:
@@ -188,14 +230,16 @@ class Memo:
     one gap closed), so one scoring run (one rubric, market and day) shares one Memo.
     Bounded, so memory stays flat: a full table is emptied and refilled."""
 
-    TOTALS = 20_000
-    RESULTS = 4_000   # an assessment with its texts is a few KiB
+    TOTALS = 10_000       # each limit keeps the table to about 10 MiB
+    RESULTS = 3_000       # an assessment with its texts is a few KiB
+    DIMENSIONS = 10_000
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
         self.totals: dict[tuple, float] = {}
         self.results: dict[tuple, tuple[_Run, Assessment]] = {}
         self.dimensions: dict[tuple, tuple[float, float]] = {}  # business dimensions' points
+        self.parts: dict[tuple, _Part] = {}  # business dimensions' evaluations, with texts
 
     def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
@@ -242,7 +286,8 @@ class Memo:
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
-                  runs: Sequence[_Run] | None = None) -> tuple[_Run, int | None]:
+                  runs: Sequence[_Run] | None = None, remembered: dict | None = None
+                  ) -> tuple[_Run, int | None]:
     if runs is None:
         runs = [_product_run(facts, i, rubric, market, today)
                 for i in range(len(facts.products))]
@@ -252,7 +297,7 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
     ctx = Context(rubric, facts, best, market, today, held,
                   best_total=None if best is None else runs[best].raw_total,
                   best_name=None if best is None else facts.products[best].name)
-    own = _evaluate(ctx, "business", warnings)
+    own = _evaluate(ctx, "business", warnings, remembered)
     if best is None:
         return own, None
     top = runs[best]
@@ -344,7 +389,7 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
         run, assessment = memo.product(facts, i)
         runs.append(run)
         assessed.append(assessment)
-    run, best = _business_run(facts, rubric, market, today, runs)
+    run, best = _business_run(facts, rubric, market, today, runs, memo.parts)
     actions = _actions(run, facts, best, memo.business)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
