@@ -263,8 +263,9 @@ def market_certificate(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
 
 
 def nib_ok(value: str | None) -> bool:
-    digits = "".join(ch for ch in value or "" if ch.isdigit())
-    return len(digits) == 13 and len(digits) == len((value or "").strip())
+    """13 digits and nothing else but surrounding spaces."""
+    text = (value or "").strip()
+    return len(text) == 13 and text.isdigit()
 
 
 @lru_cache(maxsize=1024)  # pricing a business's actions asks again for the same NPWP

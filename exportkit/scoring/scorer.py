@@ -100,10 +100,21 @@ def _points(dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
 
 def _dimension_key(dim: Dimension, ctx: Context) -> tuple | None:
     """What a business dimension's points depend on, when its checks say (BUSINESS_READS)."""
-    reads = [BUSINESS_READS.get(crit.check) for crit in dim.criteria]
-    if None in reads:
+    reads = _reads(dim)
+    if reads is None:
         return None
-    return (dim.code, *(read(crit, ctx) for read, crit in zip(reads, dim.criteria, strict=True)))
+    return (dim.code, *[read(crit, ctx) for read, crit in reads])
+
+
+_READS: dict[int, tuple[Dimension, tuple | None]] = {}  # by id, the dimension held
+
+
+def _reads(dim: Dimension) -> tuple | None:
+    found = _READS.get(id(dim))
+    if found is None or found[0] is not dim:
+        reads = tuple((BUSINESS_READS.get(crit.check), crit) for crit in dim.criteria)
+        found = _READS[id(dim)] = dim, (None if any(r is None for r, _c in reads) else reads)
+    return found[1]
 
 
 def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
@@ -240,6 +251,8 @@ class Memo:
         self.results: dict[tuple, tuple[_Run, Assessment]] = {}
         self.dimensions: dict[tuple, tuple[float, float]] = {}  # business dimensions' points
         self.parts: dict[tuple, _Part] = {}  # business dimensions' evaluations, with texts
+        self._last_products: tuple | None = None  # held, so `is` compares safely
+        self._last_best: tuple = ([], None)
 
     def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
@@ -275,8 +288,11 @@ class Memo:
         return run, assessment
 
     def business(self, facts: Facts) -> float:
-        totals = [self.total(facts, i) for i in range(len(facts.products))]
-        best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
+        if facts.products is not self._last_products:  # a business fix keeps the products
+            totals = [self.total(facts, i) for i in range(len(facts.products))]
+            best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
+            self._last_products, self._last_best = facts.products, (totals, best)
+        totals, best = self._last_best
         held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
                                 texts=False)
         ctx = Context(self.rubric, facts, best, self.market, self.today, held,
