@@ -19,7 +19,7 @@ from babel import Locale
 from stdnum import ean
 from stdnum.id import npwp
 
-from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
+from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts, evolve
 from exportkit.scoring.markets import Market, ShelfLifeRule
 from exportkit.scoring.rubric import Criterion, Rubric
 from exportkit.scoring.schema import Text
@@ -35,7 +35,7 @@ class Facts:
 
     def with_product(self, index: int, **changes: Any) -> Facts:
         products = list(self.products)
-        products[index] = replace(products[index], **changes)
+        products[index] = evolve(products[index], **changes)
         return Facts(self.business, tuple(products))
 
 
@@ -128,7 +128,7 @@ def _set(target: int | None, **changes: Any) -> Fix:
 
     def fix(f: Facts, assessed: int | None) -> Facts:
         if target is None:
-            return Facts(replace(f.business, **changes), f.products)
+            return Facts(evolve(f.business, **changes), f.products)
         return f.with_product(assessed if target == ASSESSED else target, **changes)
     return fix
 

@@ -18,7 +18,7 @@ the business, its warnings and actions are the business's too.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
 
@@ -39,7 +39,7 @@ from exportkit.scoring.checks import (
     Fix,
     gtin_ok,
 )
-from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts
+from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts, evolve
 from exportkit.scoring.markets import Market
 from exportkit.scoring.rubric import Dimension, Rubric
 from exportkit.scoring.schema import Text
@@ -284,7 +284,7 @@ class Memo:
             self.results[key] = found
         run, assessment = found
         if assessment.name != product.name:
-            assessment = replace(assessment, name=product.name)
+            assessment = evolve(assessment, name=product.name)
         return run, assessment
 
     def business(self, facts: Facts) -> float:

@@ -195,3 +195,19 @@ def test_one_memo_shared_by_a_run_gives_what_scoring_afresh_gives(pool, picks, m
                  for k, i in enumerate(indexes)]
         shared = score_group(business, group, RUBRIC, market, today, memo)
         assert shared == score_group(business, group, RUBRIC, market, today)
+
+
+@common
+@given(products, st.integers(1, 2000), st.booleans())
+def test_evolve_is_dataclasses_replace(product, days, carton):
+    import pytest
+
+    from exportkit.scoring.facts import evolve
+
+    before = dict(vars(product))
+    fast = evolve(product, shelf_life_days=days, export_carton=carton)
+    assert fast == replace(product, shelf_life_days=days, export_carton=carton)
+    assert hash(fast) == hash(replace(product, shelf_life_days=days, export_carton=carton))
+    assert vars(product) == before  # the original is left as it was
+    with pytest.raises(TypeError, match="no field 'shelf_life'"):
+        evolve(product, shelf_life=days)
