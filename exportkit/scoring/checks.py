@@ -335,18 +335,34 @@ CHECKS: dict[str, Callable[[Criterion, Context, str], list[Outcome]]] = {
 }
 
 
-# What a business-scope check's points depend on, for the checks whose inputs are few: a
-# criterion earns the same wherever these are equal, so a scoring run can remember a
-# dimension's points instead of evaluating it again for every action it prices. A check
-# not listed here is always evaluated.
-BUSINESS_READS: dict[str, Callable[[Criterion, Context], Any]] = {
-    "flag": lambda c, ctx: getattr(ctx.business, c.fact) is True,
-    "nib": lambda c, ctx: nib_ok(ctx.business.nib),
-    "npwp": lambda c, ctx: npwp_ok(ctx.business.npwp),
-    "experience": lambda c, ctx: ctx.business.export_experience,
-    "capacity": lambda c, ctx: tuple((p.category, p.unit, p.monthly_capacity)
-                                     for p in ctx.facts.products),
-    "best_product": lambda c, ctx: ctx.best_total,
+# What a check's points depend on, for the checks whose inputs are few: a criterion earns
+# the same wherever these are equal (the rubric, market and day being those of one run), so
+# a run can remember a dimension's points instead of evaluating it again for every action
+# it prices. A check not listed here is always evaluated.
+READS: dict[str, dict[str, Callable[[Criterion, Context], Any]]] = {
+    "product": {
+        "flag": lambda c, ctx: (_applies(c, ctx.product), getattr(ctx.product, c.fact) is True),
+        "gtin": lambda c, ctx: (_applies(c, ctx.product), gtin_ok(ctx.product.gtin)),
+        "label_language": lambda c, ctx: (_applies(c, ctx.product), ctx.product.category,
+                                          ctx.product.label_languages),
+        "ispm15": lambda c, ctx: (_applies(c, ctx.product), ctx.product.wood_packaging is True,
+                                  ctx.product.ispm15_marked is True),
+        "certificate": lambda c, ctx: (_applies(c, ctx.product),
+                                       not ctx.held.isdisjoint(c.any_of)),
+        "shelf_life": lambda c, ctx: (_applies(c, ctx.product), perishable(ctx.product),
+                                      ctx.product.category, ctx.product.shelf_life_days),
+        "market_certificate": lambda c, ctx: (_applies(c, ctx.product), ctx.product.category,
+                                              ctx.held),
+    },
+    "business": {
+        "flag": lambda c, ctx: getattr(ctx.business, c.fact) is True,
+        "nib": lambda c, ctx: nib_ok(ctx.business.nib),
+        "npwp": lambda c, ctx: npwp_ok(ctx.business.npwp),
+        "experience": lambda c, ctx: ctx.business.export_experience,
+        "capacity": lambda c, ctx: tuple((p.category, p.unit, p.monthly_capacity)
+                                         for p in ctx.facts.products),
+        "best_product": lambda c, ctx: ctx.best_total,
+    },
 }
 
 # Checks whose texts name a product: their evaluations are not shared between businesses

@@ -31,9 +31,9 @@ from exportkit.scoring.assessment import (
     Origin,
 )
 from exportkit.scoring.checks import (
-    BUSINESS_READS,
     CHECKS,
     NAMES_A_PRODUCT,
+    READS,
     Context,
     Facts,
     Fix,
@@ -99,7 +99,7 @@ def _points(dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
 
 
 def _dimension_key(dim: Dimension, ctx: Context) -> tuple | None:
-    """What a business dimension's points depend on, when its checks say (BUSINESS_READS)."""
+    """What a dimension's points depend on, when its checks say (READS)."""
     reads = _reads(dim)
     if reads is None:
         return None
@@ -112,14 +112,14 @@ _READS: dict[int, tuple[Dimension, tuple | None]] = {}  # by id, the dimension h
 def _reads(dim: Dimension) -> tuple | None:
     found = _READS.get(id(dim))
     if found is None or found[0] is not dim:
-        reads = tuple((BUSINESS_READS.get(crit.check), crit) for crit in dim.criteria)
+        reads = tuple((READS[dim.scope].get(crit.check), crit) for crit in dim.criteria)
         found = _READS[id(dim)] = dim, (None if any(r is None for r, _c in reads) else reads)
     return found[1]
 
 
 def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
     """The total alone, with no texts formatted: what pricing an action needs.
-    `remembered`: business dimensions' points by what they depend on, kept across calls."""
+    `remembered`: dimensions' points by what they depend on, kept across calls."""
     weighted = weights = 0.0
     for dim in ctx.rubric.dimensions_for(scope):
         key = _dimension_key(dim, ctx) if remembered is not None else None
@@ -249,7 +249,7 @@ class Memo:
         self.rubric, self.market, self.today = rubric, market, today
         self.totals: dict[tuple, float] = {}
         self.results: dict[tuple, tuple[_Run, Assessment]] = {}
-        self.dimensions: dict[tuple, tuple[float, float]] = {}  # business dimensions' points
+        self.dimensions: dict[tuple, tuple[float, float]] = {}  # dimensions' points
         self.parts: dict[tuple, _Part] = {}  # business dimensions' evaluations, with texts
         self._last_products: tuple | None = None  # held, so `is` compares safely
         self._last_best: tuple = ([], None)
@@ -266,7 +266,7 @@ class Memo:
                                     + facts.products[index].certificates,
                                     self.rubric, self.today, texts=False)
             total = _total(Context(self.rubric, facts, index, self.market, self.today, held),
-                           "product")
+                           "product", self.dimensions)
             self.totals[key] = total
         return total
 
