@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,13 @@ class Rubric:
     notes: tuple[Note, ...]
 
     def dimensions_for(self, scope: str) -> tuple[Dimension, ...]:
-        return tuple(d for d in self.dimensions if d.scope == scope)
+        return self._by_scope.get(scope, ())
+
+    @cached_property
+    def _by_scope(self) -> dict[str, tuple[Dimension, ...]]:
+        # asked for with every action priced: worked out once
+        return {scope: tuple(d for d in self.dimensions if d.scope == scope)
+                for scope in {d.scope for d in self.dimensions}}
 
     def level(self, total: float, blocked: bool) -> Level:
         levels = self.levels
