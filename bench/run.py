@@ -48,7 +48,7 @@ TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
 STEPS = ("generate", "floor", "floor_products", "sqlite_utils", "sqlite_utils_text",
-         "enroll_businesses", "enroll_products", "enroll_exports", "score", "shortlist",
+         "checks_only", "enroll_businesses", "enroll_products", "enroll_exports", "score", "shortlist",
          "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
 
 READ_REGENCY = "Jepara"  # the regency filter for the read steps
@@ -416,6 +416,24 @@ def floor_postgres(csv_path: str, dsn: str, delimiter: str) -> int:
         return cursor.fetchone()[0]
 
 
+def checks_only(csv_path: str) -> int:
+    """exportkit's reading and cell checks of a file, as `enroll` does them, with no registry:
+    the part of an import that no database work can take away."""
+    from datetime import date
+
+    from exportkit.ingest.enroll import EnrollOptions, plan_files
+    from exportkit.ingest.readers import shape_problem
+    from exportkit.ingest.validate import validate_row
+
+    good = 0
+    for sheet, plan in plan_files([Path(csv_path)], EnrollOptions(today=date.today())):
+        for number, cells in sheet.read(None):
+            record, problems = validate_row(plan, sheet.source, number, cells)
+            if shape_problem(sheet, number, cells) is None and not problems:
+                good += 1
+    return good
+
+
 # -- measuring -------------------------------------------------------------------------------
 
 def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
@@ -558,6 +576,10 @@ class Bench:
                           [SQLITE_UTILS, "insert", str(target), "businesses", b, "--csv",
                            "--delimiter", ";", "--no-detect-types"],
                           n, "sqlite-utils insert --csv --no-detect-types (all TEXT)", "floor")
+        if self.wanted("checks_only"):
+            self.run_step("checks_only", [PY, me, "_checks_only", b], n,
+                          "exportkit reading + cell checks only, no registry (businesses)",
+                          "floor", env)
         if self.wanted("enroll_businesses"):
             for suffix in ("", "-wal", "-shm"):
                 Path(db + suffix).unlink(missing_ok=True)
@@ -767,6 +789,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_floor_sqlite":
         print(floor_sqlite(*argv[1:4]), "rows")
+        return 0
+    if argv and argv[0] == "_checks_only":
+        print(checks_only(argv[1]), "rows passed")
         return 0
     if argv and argv[0] == "_floor_pg":
         print(floor_postgres(*argv[1:4]), "rows")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -34,6 +35,7 @@ def name_key(name: str, regency: str | None = None) -> str:
     return key
 
 
+@lru_cache(maxsize=4096)  # a country has ~500 regencies; an import asks once per row
 def regency_key(regency: str) -> str:
     key = fold(regency)
     for prefix in ("kabupaten ", "kab ", "regency of "):
