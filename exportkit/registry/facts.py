@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import select
 
@@ -51,13 +51,13 @@ class ProductRow:
     business: BusinessFacts
 
 
-_PRODUCT_FIELDS = ("category", "hs_code", "wood_based", "perishable", "shelf_life_days",
-                   "primary_packaging", "export_carton", "transit_protection", "food_grade",
-                   "label_complete", "gtin", "wood_packaging", "ispm15_marked",
-                   "monthly_capacity", "unit", "fob_price_usd")
-_BUSINESS_FIELDS = ("nib", "npwp", "legal_form", "employees", "annual_revenue", "founded_year",
-                    "export_experience", "has_product_photos", "has_english_description",
-                    "has_usd_price_list")
+# The facts' fields in their declared order, so a row builds them positionally (a national
+# registry loads millions): every field but those filled in below.
+_BUSINESS_FIELDS = tuple(f.name for f in fields(BusinessFacts)
+                         if f.name not in ("has_contact", "certificates"))
+_PRODUCT_FIELDS = tuple(f.name for f in fields(ProductFacts) if f.name != "certificates")
+_LANGUAGES = _PRODUCT_FIELDS.index("label_languages")
+assert fields(BusinessFacts)[len(_BUSINESS_FIELDS)].name == "has_contact"
 
 
 def _certificates(connection, business_ids: set[int]) -> tuple[dict, dict]:
@@ -79,10 +79,9 @@ def _certificates(connection, business_ids: set[int]) -> tuple[dict, dict]:
 
 def iter_products(database, selection: Selection, chunk: int = CHUNK) -> Iterator[list[ProductRow]]:
     """Chunks of products with their business, in business order (keyset pagination)."""
-    columns = [P.c.id.label("product_id"), P.c.business_id, P.c.name.label("product_name"),
-               P.c.label_languages, *(P.c[f] for f in _PRODUCT_FIELDS),
-               B.c.name.label("business_name"), B.c.phone, B.c.email,
-               *(B.c[f] for f in _BUSINESS_FIELDS)]
+    columns = [P.c.id, P.c.business_id, B.c.phone, B.c.email,
+               *(B.c[f] for f in _BUSINESS_FIELDS), *(P.c[f] for f in _PRODUCT_FIELDS)]
+    products_at = 4 + len(_BUSINESS_FIELDS)
     last = (0, 0)
     with database.reader() as connection:
         while True:
@@ -94,23 +93,22 @@ def iter_products(database, selection: Selection, chunk: int = CHUNK) -> Iterato
             rows = connection.execute(query).all()
             if not rows:
                 return
-            last = (rows[-1].business_id, rows[-1].product_id)
-            by_business, by_product = _certificates(connection, {r.business_id for r in rows})
+            last = (rows[-1][1], rows[-1][0])
+            by_business, by_product = _certificates(connection, {r[1] for r in rows})
             businesses: dict[int, BusinessFacts] = {}
             out = []
             for r in rows:
-                business = businesses.get(r.business_id)
+                product_id, business_id = r[0], r[1]
+                business = businesses.get(business_id)
                 if business is None:
                     business = BusinessFacts(
-                        name=r.business_name, has_contact=bool(r.phone or r.email),
-                        certificates=tuple(by_business.get(r.business_id, ())),
-                        **{f: getattr(r, f) for f in _BUSINESS_FIELDS})
-                    businesses[r.business_id] = business
-                product = ProductFacts(
-                    name=r.product_name,
-                    label_languages=tuple((r.label_languages or "").split(",")) if
-                    r.label_languages else (),
-                    certificates=tuple(by_product.get(r.product_id, ())),
-                    **{f: getattr(r, f) for f in _PRODUCT_FIELDS})
-                out.append(ProductRow(r.product_id, r.business_id, product, business))
+                        *r[4:products_at], has_contact=bool(r[2] or r[3]),
+                        certificates=tuple(by_business.get(business_id, ())))
+                    businesses[business_id] = business
+                values = list(r[products_at:])
+                languages = values[_LANGUAGES]
+                values[_LANGUAGES] = tuple(languages.split(",")) if languages else ()
+                product = ProductFacts(*values,
+                                       certificates=tuple(by_product.get(product_id, ())))
+                out.append(ProductRow(product_id, business_id, product, business))
             yield out
