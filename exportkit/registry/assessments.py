@@ -59,9 +59,20 @@ def store(connection, snapshots: list[Snapshot], now: datetime) -> None:
         return
     stamp = driver.value(connection, now)
     batch = uuid.uuid4().hex
+    details: dict[tuple, str] = {}
+
+    def detail(a) -> str:
+        # Products with the same facts share their dimensions and actions (the run's memo):
+        # written out once per batch. The snapshots hold the objects, so ids are unique.
+        key = (id(a.dimensions), id(a.actions), a.level, len(a.blockers))
+        text = details.get(key)
+        if text is None:
+            text = details[key] = compact(a)
+        return text
+
     driver.insert_many(connection, A.name, COLUMNS, [
         (s.business_id, s.product_id, s.best_product_id, s.market, _category(a),
-         a.rubric_version, a.rubric_digest, a.total, a.level, a.blocked, compact(a), batch,
+         a.rubric_version, a.rubric_digest, a.total, a.level, a.blocked, detail(a), batch,
          stamp)
         for s in snapshots for a in (s.assessment,)])
     mark = driver.mark(connection)
