@@ -192,7 +192,7 @@ class _Run:
 
 def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
-    with database.writer() as connection:
+    with database.writer(bulk=True) as connection:
         transaction = connection.begin()
         run = _Run(BulkWriter(connection), options)
         try:

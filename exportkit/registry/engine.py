@@ -20,13 +20,14 @@ from exportkit.i18n import _
 
 ENV_VAR = "EXPORTKIT_DB"
 BUSY_TIMEOUT_MS = 30_000
-# SQLite's page cache of a writing connection (KiB). The default 2 MiB makes every insert
-# into the NIB and name indexes of a large registry read and rewrite a page; 32 MiB cut a
-# million-row load by a quarter (BENCHMARKS.md) and stays within the memory target.
-# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000). Readers
-# keep SQLite's default: a scan gains nothing from a big cache and would fill it.
+# SQLite's page cache of a bulk import's connection (KiB). The default 2 MiB makes every
+# insert into the NIB and name indexes of a large registry read and rewrite a page; 32 MiB
+# cut a million-row load by a quarter (BENCHMARKS.md) and stays within the memory target.
+# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000). Other
+# connections keep SQLite's default: a scan, or appending scores, gains nothing from a big
+# cache and would fill it.
 CACHE_KIB = 32_768
-READER_CACHE_KIB = 2_000
+DEFAULT_CACHE_KIB = 2_000
 CACHE_ENV_VAR = "EXPORTKIT_SQLITE_CACHE_KIB"
 
 
@@ -81,8 +82,10 @@ def _tune_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         # A writer takes the write lock up front: waiting on busy_timeout works then,
         # where a deferred transaction upgrading to a write would fail at once.
-        immediate = connection.get_execution_options().get("exportkit_write", False)
-        cache = _cache_kib() if immediate else min(_cache_kib(), READER_CACHE_KIB)
+        options = connection.get_execution_options()
+        immediate = options.get("exportkit_write", False)
+        cache = _cache_kib() if options.get("exportkit_bulk", False) \
+            else min(_cache_kib(), DEFAULT_CACHE_KIB)
         connection.exec_driver_sql(f"PRAGMA cache_size = -{cache}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -100,9 +103,11 @@ class Database:
     def location(self) -> str:
         return describe(self.url)
 
-    def writer(self):
-        """A connection whose transaction holds the write lock from its start."""
-        return self.engine.connect().execution_options(exportkit_write=True)
+    def writer(self, bulk: bool = False):
+        """A connection whose transaction holds the write lock from its start; `bulk`: an
+        import of many rows into indexed tables (a larger SQLite page cache)."""
+        return self.engine.connect().execution_options(exportkit_write=True,
+                                                       exportkit_bulk=bulk)
 
     def reader(self):
         return self.engine.connect()

@@ -174,7 +174,7 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
         return changed if take_theirs else {c: v for c, v in changed.items()
                                              if c not in conflicts}
 
-    with target.writer() as connection:
+    with target.writer(bulk=True) as connection:
         transaction = connection.begin()
         try:
             writer = BulkWriter(connection, resolve=resolve)
