@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 from babel import Locale
@@ -335,6 +336,8 @@ CHECKS: dict[str, Callable[[Criterion, Context, str], list[Outcome]]] = {
 }
 
 
+_CAPACITY_FACTS = attrgetter("category", "unit", "monthly_capacity")
+
 # What a check's points depend on, for the checks whose inputs are few: a criterion earns
 # the same wherever these are equal (the rubric, market and day being those of one run), so
 # a run can remember a dimension's points instead of evaluating it again for every action
@@ -359,8 +362,7 @@ READS: dict[str, dict[str, Callable[[Criterion, Context], Any]]] = {
         "nib": lambda c, ctx: nib_ok(ctx.business.nib),
         "npwp": lambda c, ctx: npwp_ok(ctx.business.npwp),
         "experience": lambda c, ctx: ctx.business.export_experience,
-        "capacity": lambda c, ctx: tuple((p.category, p.unit, p.monthly_capacity)
-                                         for p in ctx.facts.products),
+        "capacity": lambda c, ctx: tuple(map(_CAPACITY_FACTS, ctx.facts.products)),
         "best_product": lambda c, ctx: ctx.best_total,
     },
 }
