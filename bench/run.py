@@ -523,8 +523,10 @@ class Bench:
         return result
 
     def median_step(self, step: str, cmd: list[str], times: int, what: str,
-                    floor: str | None = None, env: dict | None = None) -> dict:
-        results = [measure(cmd, self.logs / f"{step}.log", env) for _ in range(times)]
+                    floor: str | None = None, env: dict | None = None,
+                    results: list[dict] | None = None) -> dict:
+        results = results or [measure(cmd, self.logs / f"{step}.log", env)
+                              for _ in range(times)]
         result = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
         result["rss_kib"] = max(r["rss_kib"] for r in results)
         result["rc"] = max(r["rc"] for r in results)
@@ -624,14 +626,19 @@ class Bench:
                 3, "exportkit list businesses --regency --limit 50 (median of 3)", None, env)
         if self.wanted("startup"):
             bare = str(HERE / "bare_typer_app.py")
-            self.median_step("bare_help", [PY, bare, "--help"], 10,
-                             "bare typer app --help (median of 10)")
-            self.median_step("startup_help", self.exportkit("--help"), 10,
-                             "exportkit --help (median of 10)", "bare_help", env)
-            self.median_step("bare_version", [PY, bare, "--version"], 10,
-                             "bare typer app --version (median of 10)")
-            self.median_step("startup_version", self.exportkit("--version"), 10,
-                             "exportkit --version (median of 10)", "bare_version", env)
+            for flag in ("help", "version"):
+                # taken in turns, so a change in the machine's load hits both alike
+                mine, theirs = [], []
+                for _ in range(10):
+                    theirs.append(measure([PY, bare, f"--{flag}"],
+                                          self.logs / f"bare_{flag}.log"))
+                    mine.append(measure(self.exportkit(f"--{flag}"),
+                                        self.logs / f"startup_{flag}.log", env))
+                self.median_step(f"bare_{flag}", [], 10,
+                                 f"bare typer app --{flag} (median of 10)", results=theirs)
+                self.median_step(f"startup_{flag}", [], 10,
+                                 f"exportkit --{flag} (median of 10, in turns with the "
+                                 f"bare app)", f"bare_{flag}", results=mine)
         if self.wanted("pg_floor") or self.wanted("pg_enroll"):
             self.postgres(b, n, env)
 
