@@ -81,3 +81,13 @@ def test_help_loads_neither_the_registry_nor_rich():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("typo, meant", [("scroe", "score"), ("reprot", "report"),
+                                         ("enrol", "enroll")])
+def test_a_mistyped_command_gets_a_suggestion(typo, meant):
+    from tests.conftest import invoke
+
+    result = invoke(typo)
+    assert result.exit_code == 2
+    assert f"No such command '{typo}'. Did you mean '{meant}'?" in result.stderr

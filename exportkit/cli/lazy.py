@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from difflib import get_close_matches
 from gettext import gettext
 
 import typer
@@ -32,6 +33,20 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in self.entries:
             self.commands[cmd_name] = self.entries[cmd_name][1]()
         return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.UsageError as error:
+            # Typer suggests from the commands built so far; here that is none of them, so
+            # suggest from every name, worded as Typer words it ("Did you mean 'score'?").
+            if self.suggest_commands and args and not get_close_matches(args[0],
+                                                                        list(self.commands)):
+                matches = get_close_matches(args[0], self.list_commands(ctx))
+                if matches:
+                    error.message = (f"{error.message.rstrip('.')}. Did you mean "
+                                     f"{', '.join(repr(m) for m in matches)}?")
+            raise
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)

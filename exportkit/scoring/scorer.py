@@ -251,7 +251,8 @@ class Memo:
         self.results: dict[tuple, tuple[_Run, Assessment]] = {}
         self.dimensions: dict[tuple, tuple[float, float]] = {}  # dimensions' points
         self.parts: dict[tuple, _Part] = {}  # business dimensions' evaluations, with texts
-        self._last_products: tuple | None = None  # held, so `is` compares safely
+        self._last_products: tuple | None = None
+        self._last_certificates: tuple | None = None
         self._last_best: tuple = ([], None)
 
     def total(self, facts: Facts, index: int) -> float:
@@ -288,10 +289,14 @@ class Memo:
         return run, assessment
 
     def business(self, facts: Facts) -> float:
-        if facts.products is not self._last_products:  # a business fix keeps the products
-            totals = [self.total(facts, i) for i in range(len(facts.products))]
+        # A business fix keeps the products, and their totals with them; the business's
+        # certificates count for its products too. The last ones are held: `is` is safe.
+        products, certificates = facts.products, facts.business.certificates
+        if products is not self._last_products or certificates is not self._last_certificates:
+            totals = [self.total(facts, i) for i in range(len(products))]
             best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
-            self._last_products, self._last_best = facts.products, (totals, best)
+            self._last_products, self._last_certificates = products, certificates
+            self._last_best = totals, best
         totals, best = self._last_best
         held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
                                 texts=False)

@@ -191,10 +191,30 @@ def test_one_memo_shared_by_a_run_gives_what_scoring_afresh_gives(pool, picks, m
 
     memo = Memo(RUBRIC, market, today)
     for n, (business, indexes) in enumerate(picks):
-        group = [replace(pool[i % len(pool)], name=f"p{n}.{k}")
-                 for k, i in enumerate(indexes)]
+        group = tuple(replace(pool[i % len(pool)], name=f"p{n}.{k}")
+                      for k, i in enumerate(indexes))
         shared = score_group(business, group, RUBRIC, market, today, memo)
         assert shared == score_group(business, group, RUBRIC, market, today)
+        # the very same products under another business (other certificates, other facts)
+        other = picks[n - 1][0]
+        again = score_group(other, group, RUBRIC, market, today, memo)
+        assert again == score_group(other, group, RUBRIC, market, today)
+
+
+def test_a_memo_does_not_carry_one_business_s_certificates_to_the_next():
+    from exportkit.scoring.scorer import Memo, score_group
+
+    # nothing left to fix on the chair but its SVLK: the last action A prices is its own
+    chair = ProductFacts(name="chair", category="wood_furniture", export_carton=True,
+                         transit_protection=True, label_complete=True, monthly_capacity=500,
+                         unit="pcs", gtin="8990000000006")
+    products = (chair,)  # one tuple, passed for two businesses
+    today = date(2026, 11, 22)
+    memo = Memo(RUBRIC, None, today)
+    score_group(BusinessFacts("A", certificates=(CertificateFact("SVLK"),)), products, RUBRIC,
+                None, today, memo)
+    shared = score_group(BusinessFacts("B"), products, RUBRIC, None, today, memo)[1]
+    assert shared == score_group(BusinessFacts("B"), products, RUBRIC, None, today)[1]
 
 
 @common
