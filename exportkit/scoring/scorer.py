@@ -106,6 +106,20 @@ def _dimension_key(dim: Dimension, ctx: Context) -> tuple | None:
     return (dim.code, *[read(crit, ctx) for read, crit in reads])
 
 
+class _Table(dict):
+    """A memo table of at most `limit` entries: the oldest goes first (a dict keeps its
+    insertion order), so memory stays flat however large the registry."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, value) -> None:
+        if len(self) >= self.limit:
+            del self[next(iter(self))]
+        self[key] = value
+
+
 _READS: dict[int, tuple[Dimension, tuple | None]] = {}  # by id, the dimension held
 
 
@@ -117,7 +131,7 @@ def _reads(dim: Dimension) -> tuple | None:
     return found[1]
 
 
-def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
+def _total(ctx: Context, scope: str, remembered: _Table | None = None) -> float:
     """The total alone, with no texts formatted: what pricing an action needs.
     `remembered`: dimensions' points by what they depend on, kept across calls."""
     weighted = weights = 0.0
@@ -127,9 +141,7 @@ def _total(ctx: Context, scope: str, remembered: dict | None = None) -> float:
         if points is None:
             points = _points(dim, ctx, scope)
             if key is not None:
-                if len(remembered) >= Memo.DIMENSIONS:
-                    remembered.clear()
-                remembered[key] = points
+                remembered.remember(key, points)
         earned, possible = points
         if possible > 0:
             weighted += 100 * earned / possible * dim.weight
@@ -181,7 +193,7 @@ def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
 
 
 def _evaluate(ctx: Context, scope: str, warnings: list[Message],
-              remembered: dict | None = None) -> _Run:
+              remembered: _Table | None = None) -> _Run:
     """`remembered`: business dimensions' evaluations by what their checks read, for the
     dimensions whose texts name no product (a run shares them across businesses)."""
     parts = []
@@ -194,9 +206,7 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message],
         if part is None:
             part = _evaluate_dimension(dim, ctx, scope)
             if key is not None:
-                if len(remembered) >= Memo.DIMENSIONS:
-                    remembered.clear()
-                remembered[key] = part
+                remembered.remember(key, part)
         parts.append(part)
     blockers = [m for part in parts for m in part.blockers]
     gaps = tuple(g for part in parts for g in part.gaps)
@@ -239,7 +249,7 @@ class Memo:
     or id) and the certificates that count for it, with their expiry. Across a registry the
     same facts come back again and again (and pricing an action rescores a product with
     one gap closed), so one scoring run (one rubric, market and day) shares one Memo.
-    Bounded, so memory stays flat: a full table is emptied and refilled."""
+    Bounded, so memory stays flat: a full table drops its oldest entry."""
 
     TOTALS = 10_000       # each limit keeps the table to about 10 MiB
     RESULTS = 3_000       # an assessment with its texts is a few KiB
@@ -247,10 +257,10 @@ class Memo:
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
-        self.totals: dict[tuple, float] = {}
-        self.results: dict[tuple, tuple[_Run, Assessment]] = {}
-        self.dimensions: dict[tuple, tuple[float, float]] = {}  # dimensions' points
-        self.parts: dict[tuple, _Part] = {}  # business dimensions' evaluations, with texts
+        self.totals = _Table(self.TOTALS)            # product totals
+        self.results = _Table(self.RESULTS)          # product (_Run, Assessment)
+        self.dimensions = _Table(self.DIMENSIONS)    # dimensions' (earned, possible)
+        self.parts = _Table(self.DIMENSIONS)         # business dimensions' _Part, with texts
         self._last_products: tuple | None = None
         self._last_certificates: tuple | None = None
         self._last_best: tuple = ([], None)
@@ -261,14 +271,12 @@ class Memo:
         key = _product_key(facts, index)
         total = self.totals.get(key)
         if total is None:
-            if len(self.totals) >= self.TOTALS:
-                self.totals.clear()
             held, _warnings = _held(facts.business.certificates
                                     + facts.products[index].certificates,
                                     self.rubric, self.today, texts=False)
             total = _total(Context(self.rubric, facts, index, self.market, self.today, held),
                            "product", self.dimensions)
-            self.totals[key] = total
+            self.totals.remember(key, total)
         return total
 
     def product(self, facts: Facts, index: int) -> tuple[_Run, Assessment]:
@@ -277,12 +285,10 @@ class Memo:
         key = _product_key(facts, index)
         found = self.results.get(key)
         if found is None:
-            if len(self.results) >= self.RESULTS:
-                self.results.clear()
             run = _product_run(facts, index, self.rubric, self.market, self.today)
             found = run, _product_assessment(facts, index, run, self.rubric, self.market,
                                              self.today, self)
-            self.results[key] = found
+            self.results.remember(key, found)
         run, assessment = found
         if assessment.name != product.name:
             assessment = evolve(assessment, name=product.name)
@@ -307,7 +313,7 @@ class Memo:
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
-                  runs: Sequence[_Run] | None = None, remembered: dict | None = None
+                  runs: Sequence[_Run] | None = None, remembered: _Table | None = None
                   ) -> tuple[_Run, int | None]:
     if runs is None:
         runs = [_product_run(facts, i, rubric, market, today)

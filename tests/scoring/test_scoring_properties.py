@@ -231,3 +231,25 @@ def test_evolve_is_dataclasses_replace(product, days, carton):
     assert vars(product) == before  # the original is left as it was
     with pytest.raises(TypeError, match="no field 'shelf_life'"):
         evolve(product, shelf_life=days)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pool=st.lists(products, min_size=2, max_size=4),
+       picks=st.lists(st.tuples(businesses, st.lists(st.integers(0, 3), min_size=1,
+                                                     max_size=3)), min_size=3, max_size=6),
+       market=markets, today=days)
+def test_a_memo_that_forgets_still_gives_what_scoring_afresh_gives(pool, picks, market, today):
+    # tables of two entries: every run drops entries while it still uses their neighbours
+    from exportkit.scoring.scorer import Memo, score_group
+
+    class Small(Memo):
+        TOTALS = RESULTS = DIMENSIONS = 2
+
+    memo = Small(RUBRIC, market, today)
+    for n, (business, indexes) in enumerate(picks):
+        group = tuple(replace(pool[i % len(pool)], name=f"p{n}.{k}")
+                      for k, i in enumerate(indexes))
+        shared = score_group(business, group, RUBRIC, market, today, memo)
+        assert all(len(table) <= 2 for table in (memo.totals, memo.results, memo.dimensions,
+                                                 memo.parts))
+        assert shared == score_group(business, group, RUBRIC, market, today)
