@@ -98,12 +98,9 @@ def _points(dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
     return earned, possible
 
 
-def _dimension_key(dim: Dimension, ctx: Context) -> tuple | None:
-    """What a dimension's points depend on, when its checks say (READS)."""
-    reads = _reads(dim)
-    if reads is None:
-        return None
-    return (dim.code, *[read(crit, ctx) for read, crit in reads])
+def _reads(dim: Dimension) -> tuple | None:
+    reads = tuple((READS[dim.scope].get(crit.check), crit) for crit in dim.criteria)
+    return None if any(read is None for read, _crit in reads) else reads
 
 
 class _Table(dict):
@@ -114,35 +111,29 @@ class _Table(dict):
         super().__init__()
         self.limit = limit
 
-    def remember(self, key, value) -> None:
-        if len(self) >= self.limit:
-            del self[next(iter(self))]
-        self[key] = value
+    def recall(self, key: tuple | None, compute: Callable, *args):
+        """The value remembered under `key`, else `compute(*args)`, remembered (a key of
+        None: computed, not remembered)."""
+        if key is None:
+            return compute(*args)
+        value = self.get(key)
+        if value is None:
+            if len(self) >= self.limit:
+                del self[next(iter(self))]
+            value = self[key] = compute(*args)
+        return value
 
 
-_READS: dict[int, tuple[Dimension, tuple | None]] = {}  # by id, the dimension held
-
-
-def _reads(dim: Dimension) -> tuple | None:
-    found = _READS.get(id(dim))
-    if found is None or found[0] is not dim:
-        reads = tuple((READS[dim.scope].get(crit.check), crit) for crit in dim.criteria)
-        found = _READS[id(dim)] = dim, (None if any(r is None for r, _c in reads) else reads)
-    return found[1]
-
-
-def _total(ctx: Context, scope: str, remembered: _Table | None = None) -> float:
-    """The total alone, with no texts formatted: what pricing an action needs.
-    `remembered`: dimensions' points by what they depend on, kept across calls."""
+def _total(ctx: Context, scope: str, memo: Memo | None = None) -> float:
+    """The total alone, with no texts formatted: what pricing an action needs. With a
+    memo, dimensions' points are remembered by what they depend on."""
     weighted = weights = 0.0
     for dim in ctx.rubric.dimensions_for(scope):
-        key = _dimension_key(dim, ctx) if remembered is not None else None
-        points = None if key is None else remembered.get(key)
-        if points is None:
-            points = _points(dim, ctx, scope)
-            if key is not None:
-                remembered.remember(key, points)
-        earned, possible = points
+        if memo is None:
+            earned, possible = _points(dim, ctx, scope)
+        else:
+            earned, possible = memo.dimensions.recall(memo.dimension_key(dim, ctx),
+                                                      _points, dim, ctx, scope)
         if possible > 0:
             weighted += 100 * earned / possible * dim.weight
             weights += dim.weight
@@ -192,22 +183,17 @@ def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
     return _Part(score, result, tuple(blockers), tuple(gaps), tuple(warnings))
 
 
-def _evaluate(ctx: Context, scope: str, warnings: list[Message],
-              remembered: _Table | None = None) -> _Run:
-    """`remembered`: business dimensions' evaluations by what their checks read, for the
-    dimensions whose texts name no product (a run shares them across businesses)."""
+def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | None = None
+              ) -> _Run:
+    """With a memo, the evaluations of dimensions whose texts name no product are
+    remembered by what their checks read (a run shares them across businesses)."""
     parts = []
     for dim in ctx.rubric.dimensions_for(scope):
-        key = None
-        if remembered is not None and not any(c.check in NAMES_A_PRODUCT
-                                              for c in dim.criteria):
-            key = _dimension_key(dim, ctx)
-        part = None if key is None else remembered.get(key)
-        if part is None:
-            part = _evaluate_dimension(dim, ctx, scope)
-            if key is not None:
-                remembered.remember(key, part)
-        parts.append(part)
+        if memo is None or dim.code not in memo.texts_shared:
+            parts.append(_evaluate_dimension(dim, ctx, scope))
+        else:
+            parts.append(memo.parts.recall(memo.dimension_key(dim, ctx),
+                                           _evaluate_dimension, dim, ctx, scope))
     blockers = [m for part in parts for m in part.blockers]
     gaps = tuple(g for part in parts for g in part.gaps)
     warnings.extend(m for part in parts for m in part.warnings)
@@ -261,35 +247,40 @@ class Memo:
         self.results = _Table(self.RESULTS)          # product (_Run, Assessment)
         self.dimensions = _Table(self.DIMENSIONS)    # dimensions' (earned, possible)
         self.parts = _Table(self.DIMENSIONS)         # business dimensions' _Part, with texts
+        # per dimension: what its checks read (READS), None where one check does not say
+        self.reads = {d.code: _reads(d) for d in rubric.dimensions}
+        self.texts_shared = {d.code for d in rubric.dimensions
+                             if not any(c.check in NAMES_A_PRODUCT for c in d.criteria)}
         self._last_products: tuple | None = None
         self._last_certificates: tuple | None = None
         self._last_best: tuple = ([], None)
 
+    def dimension_key(self, dim: Dimension, ctx: Context) -> tuple | None:
+        """What a dimension's points depend on, when its checks say (READS)."""
+        reads = self.reads[dim.code]
+        return None if reads is None else (dim.code, *[read(c, ctx) for read, c in reads])
+
     def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
         # day; never the name or the business (a test holds this to the unshared results)
-        key = _product_key(facts, index)
-        total = self.totals.get(key)
-        if total is None:
+        def compute() -> float:
             held, _warnings = _held(facts.business.certificates
                                     + facts.products[index].certificates,
                                     self.rubric, self.today, texts=False)
-            total = _total(Context(self.rubric, facts, index, self.market, self.today, held),
-                           "product", self.dimensions)
-            self.totals.remember(key, total)
-        return total
+            return _total(Context(self.rubric, facts, index, self.market, self.today, held),
+                          "product", self)
+
+        return self.totals.recall(_product_key(facts, index), compute)
 
     def product(self, facts: Facts, index: int) -> tuple[_Run, Assessment]:
         """The product's scoring pass (for its business) and its assessment."""
-        product = facts.products[index]
-        key = _product_key(facts, index)
-        found = self.results.get(key)
-        if found is None:
+        def compute() -> tuple[_Run, Assessment]:
             run = _product_run(facts, index, self.rubric, self.market, self.today)
-            found = run, _product_assessment(facts, index, run, self.rubric, self.market,
-                                             self.today, self)
-            self.results.remember(key, found)
-        run, assessment = found
+            return run, _product_assessment(facts, index, run, self.rubric, self.market,
+                                            self.today, self)
+
+        product = facts.products[index]
+        run, assessment = self.results.recall(_product_key(facts, index), compute)
         if assessment.name != product.name:
             assessment = evolve(assessment, name=product.name)
         return run, assessment
@@ -309,11 +300,11 @@ class Memo:
         ctx = Context(self.rubric, facts, best, self.market, self.today, held,
                       best_total=None if best is None else totals[best],
                       best_name=None if best is None else facts.products[best].name)
-        return _total(ctx, "business", self.dimensions)
+        return _total(ctx, "business", self)
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
-                  runs: Sequence[_Run] | None = None, remembered: _Table | None = None
+                  runs: Sequence[_Run] | None = None, memo: Memo | None = None
                   ) -> tuple[_Run, int | None]:
     if runs is None:
         runs = [_product_run(facts, i, rubric, market, today)
@@ -324,7 +315,7 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
     ctx = Context(rubric, facts, best, market, today, held,
                   best_total=None if best is None else runs[best].raw_total,
                   best_name=None if best is None else facts.products[best].name)
-    own = _evaluate(ctx, "business", warnings, remembered)
+    own = _evaluate(ctx, "business", warnings, memo)
     if best is None:
         return own, None
     top = runs[best]
@@ -416,7 +407,7 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
         run, assessment = memo.product(facts, i)
         runs.append(run)
         assessed.append(assessment)
-    run, best = _business_run(facts, rubric, market, today, runs, memo.parts)
+    run, best = _business_run(facts, rubric, market, today, runs, memo)
     actions = _actions(run, facts, best, memo.business)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
