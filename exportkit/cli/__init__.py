@@ -35,11 +35,30 @@ from exportkit.cli.lazy import LazyGroup, lazy_command, lazy_group  # noqa: E402
 SETTINGS = {"pretty_exceptions_enable": False, "add_completion": False,
             "rich_markup_mode": None}
 
+
+class Commands(LazyGroup):
+    """Built when run or asked for (cli/lazy.py); `exportkit --help` lists them in order."""
+
+    entries = {
+        "enroll": lazy_command("enroll", enroll.enroll, SETTINGS),
+        "list": lazy_command("list", listing.list_command, SETTINGS),
+        "template": lazy_command("template", template.template, SETTINGS),
+        "score": lazy_command("score", score.score, SETTINGS),
+        "demo": lazy_command("demo", demo.demo, SETTINGS),
+        "add": lazy_group("add", add.app, SETTINGS),
+        "db": lazy_group("db", db.app, SETTINGS),
+        "rates": lazy_group("rates", rates.app, SETTINGS),
+        "report": lazy_group("report", report.app, SETTINGS),
+        "rubric": lazy_group("rubric", rules.rubric_app, SETTINGS),
+        "markets": lazy_group("markets", rules.markets_app, SETTINGS),
+    }
+
+
 app = typer.Typer(
     name="exportkit",
     help=_("Get small businesses ready to export: registry, readiness scores and reports."),
     no_args_is_help=True,
-    cls=LazyGroup,
+    cls=Commands,
     **SETTINGS,
 )
 
@@ -62,20 +81,6 @@ def root(
     set_language(detect_language(lang))
 
 
-# Built when run or asked for (cli/lazy.py); listed in this order by `exportkit --help`.
-LazyGroup.entries = {
-    "enroll": lazy_command("enroll", enroll.enroll, SETTINGS),
-    "list": lazy_command("list", listing.list_command, SETTINGS),
-    "template": lazy_command("template", template.template, SETTINGS),
-    "score": lazy_command("score", score.score, SETTINGS),
-    "demo": lazy_command("demo", demo.demo, SETTINGS),
-    "add": lazy_group("add", add.app, SETTINGS),
-    "db": lazy_group("db", db.app, SETTINGS),
-    "rates": lazy_group("rates", rates.app, SETTINGS),
-    "report": lazy_group("report", report.app, SETTINGS),
-    "rubric": lazy_group("rubric", rules.rubric_app, SETTINGS),
-    "markets": lazy_group("markets", rules.markets_app, SETTINGS),
-}
 
 
 def main() -> None:

@@ -16,13 +16,15 @@ import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
+from exportkit.cli.common import command
 from exportkit.i18n import _
 
 Build = Callable[[], click.Command]
 
 
 class LazyGroup(TyperGroup):
-    """Commands registered as (help text, builder); each is built once, when first needed."""
+    """Commands registered as (help text, builder); each is built once, when first needed.
+    A subclass lists them in `entries`."""
 
     entries: dict[str, tuple[str, Build]] = {}
 
@@ -67,8 +69,6 @@ class LazyGroup(TyperGroup):
 
 def lazy_command(name: str, func: Callable, settings: dict) -> tuple[str, Build]:
     """A function command: its docstring, translated, is the help (as `common.command`)."""
-    from exportkit.cli.common import command
-
     return _(inspect.cleandoc(func.__doc__ or "")), _builder(
         name, settings, lambda holder: command(holder, name)(func))
 

@@ -40,8 +40,7 @@ def catalog_report(database, market: str | None, ready_level: str, today: date,
                  .where(A.c.level == ready_level, A.c.blocked.is_(False))
                  .order_by(P.c.category, A.c.total.desc(), P.c.id))
     if regency:
-        statement = statement.where(
-            contains(B.c.regency, regency))
+        statement = statement.where(contains(B.c.regency, regency))
     with database.reader() as connection:
         require_scores(connection, market)
         rows = [tuple(r) for r in connection.execute(statement)]

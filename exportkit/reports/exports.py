@@ -85,8 +85,7 @@ def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, di
         statement = statement.where(E.c.year.in_(query.years))
     for text, column in ((query.regency, E.c.regency), (query.province, E.c.province)):
         if text:
-            statement = statement.where(
-                contains(column, text))
+            statement = statement.where(contains(column, text))
     if query.destination:
         statement = statement.where(E.c.destination == query.destination)
     totals: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))

@@ -51,8 +51,7 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
         .select_from(A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
                      .outerjoin(P, P.c.id == A.c.best_product_id)))
     if query.regency:
-        ranked = ranked.where(
-            contains(B.c.regency, query.regency))
+        ranked = ranked.where(contains(B.c.regency, query.regency))
     if query.category:
         ranked = ranked.where(A.c.category == query.category)
     if not query.include_blocked:
