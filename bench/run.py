@@ -17,7 +17,7 @@ os.wait4's rusage) and prints a Markdown table, also written to results-<rows>.m
 raw numbers to results-<rows>.json). Targets are measured and reported, never asserted.
 
 Steps (for --only): generate, floor, floor_products, sqlite_utils, sqlite_utils_text,
-enroll_businesses, enroll_products, enroll_exports, score, shortlist, exports_report,
+checks_only, enroll_businesses, enroll_products, enroll_exports, score, shortlist, exports_report,
 list_businesses, startup, pg_floor, pg_enroll. Steps after enroll_businesses use the
 registry the earlier steps left (run with --keep to reuse it across invocations).
 """
@@ -48,8 +48,8 @@ TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
 STEPS = ("generate", "floor", "floor_products", "sqlite_utils", "sqlite_utils_text",
-         "checks_only", "enroll_businesses", "enroll_products", "enroll_exports", "score", "shortlist",
-         "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
+         "checks_only", "enroll_businesses", "enroll_products", "enroll_exports", "score",
+         "shortlist", "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
 
 READ_REGENCY = "Jepara"  # the regency filter for the read steps
 
@@ -428,7 +428,7 @@ def checks_only(csv_path: str) -> int:
     good = 0
     for sheet, plan in plan_files([Path(csv_path)], EnrollOptions(today=date.today())):
         for number, cells in sheet.read(None):
-            record, problems = validate_row(plan, sheet.source, number, cells)
+            _record, problems = validate_row(plan, sheet.source, number, cells)
             if shape_problem(sheet, number, cells) is None and not problems:
                 good += 1
     return good
@@ -523,10 +523,12 @@ class Bench:
         return result
 
     def median_step(self, step: str, cmd: list[str], times: int, what: str,
-                    floor: str | None = None, env: dict | None = None,
-                    results: list[dict] | None = None) -> dict:
-        results = results or [measure(cmd, self.logs / f"{step}.log", env)
-                              for _ in range(times)]
+                    floor: str | None = None, env: dict | None = None) -> dict:
+        results = [measure(cmd, self.logs / f"{step}.log", env) for _ in range(times)]
+        return self.record_median(step, results, what, floor)
+
+    def record_median(self, step: str, results: list[dict], what: str,
+                      floor: str | None = None) -> dict:
         result = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
         result["rss_kib"] = max(r["rss_kib"] for r in results)
         result["rc"] = max(r["rc"] for r in results)
@@ -634,11 +636,11 @@ class Bench:
                                           self.logs / f"bare_{flag}.log"))
                     mine.append(measure(self.exportkit(f"--{flag}"),
                                         self.logs / f"startup_{flag}.log", env))
-                self.median_step(f"bare_{flag}", [], 10,
-                                 f"bare typer app --{flag} (median of 10)", results=theirs)
-                self.median_step(f"startup_{flag}", [], 10,
-                                 f"exportkit --{flag} (median of 10, in turns with the "
-                                 f"bare app)", f"bare_{flag}", results=mine)
+                self.record_median(f"bare_{flag}", theirs,
+                                   f"bare typer app --{flag} (median of 10)")
+                self.record_median(f"startup_{flag}", mine,
+                                   f"exportkit --{flag} (median of 10, in turns with the "
+                                   f"bare app)", f"bare_{flag}")
         if self.wanted("pg_floor") or self.wanted("pg_enroll"):
             self.postgres(b, n, env)
 
