@@ -207,3 +207,37 @@ def test_matching_by_name_keeps_the_stored_spelling(registry_path, tmp_path):
         ("CV Jati Ukir", "Kabupaten Jepara", 12)]
     again = json.loads(ok("enroll", short, "--json").stdout)["totals"]["business"]
     assert again["unchanged"] == 1 and again["updated"] == 0
+
+
+def test_repeats_across_batches_and_files_name_the_first_row(database, tmp_path):
+    """Batches of two: a repeat is found through what earlier batches inserted (noted as
+    runs of ids in memory) and what they matched in the registry (noted in a table)."""
+    from datetime import date
+
+    from exportkit.ingest.enroll import EnrollOptions, enroll_files
+
+    ok("enroll", _write(tmp_path / "old.csv",
+                        "Nama Usaha;NIB\nCV Lama;1111111111111\n"))
+    first = _write(tmp_path / "a.csv", "Nama Usaha;NIB\n" + "".join(
+        f"CV Usaha {n};{n:013d}\n" for n in (2, 3, 4, 5)) + "CV Lama;1111111111111\n"
+        "CV Usaha 3 lagi;0000000000003\nCV Lama lagi;1111111111111\n")
+    second = _write(tmp_path / "b.csv", "Nama Usaha;NIB\nCV Usaha 5;0000000000005\n"
+                    "CV Baru;0000000000009\n")
+    products = _write(tmp_path / "p.csv", "NIB Usaha;Nama Produk;Kategori\n" + "".join(
+        f"{n:013d};Kursi {n};mebel\n" for n in (2, 3, 4, 5)) + "0000000000002;Kursi 2;mebel\n")
+    report = enroll_files(database, [first, second, products],
+                          EnrollOptions(today=date(2026, 1, 1), batch_size=2, skip_bad=True))
+    shown = {(p.file, p.row): p.reason for p in report.problems}
+    assert shown == {
+        (str(first), 7): f"the same business appears earlier, at {first}:3",
+        (str(first), 8): f"the same business appears earlier, at {first}:6",
+        (str(second), 2): f"the same business appears earlier, at {first}:5",
+        (str(products), 6): f"the same product of this business appears earlier, at "
+                            f"{products}:2",
+    }
+    assert count(database, "business") == 6 and count(database, "product") == 4
+
+
+def _write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path

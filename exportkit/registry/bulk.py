@@ -8,6 +8,8 @@ left alone (their updated_at too), so running the same import twice changes noth
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -97,11 +99,12 @@ class BulkWriter:
     """Writes batches of validated records inside the caller's transaction.
 
     A record met twice in one import is refused the second time. Within a batch a dict
-    tells; across batches the registry does: every row this import inserts or matches is
-    noted by id in a temporary table, with the file and row it came from, so a later
-    batch that finds such a row knows it came earlier and where. New rows get their ids
-    here (the writer holds the write lock), which lets a fresh load skip any lookup of
-    what it just wrote, and keeps memory flat however large the file.
+    tells; across batches the registry does: every row this import matches is noted by id
+    in a temporary table, with the file and row it came from, so a later batch that finds
+    such a row knows it came earlier and where. New rows get their ids here (the writer
+    holds the write lock), so the rows a batch inserts are one run of ids: they are noted
+    in memory as that run and the row numbers it came from (4 bytes a row), which spares
+    a fresh load a second write per row and keeps memory flat however large the file.
     """
 
     def __init__(self, connection: Connection, resolve=None):
@@ -114,6 +117,9 @@ class BulkWriter:
         self.resolve = resolve
         self._sources: dict[str, int] = {}
         self._next_id: dict[str, int] = {}
+        # kind -> runs of ids this import inserted: starts (sorted), and (stop, source
+        # number, row numbers) per run
+        self._runs: dict[str, tuple[list[int], list[tuple[int, int, array]]]] = {}
         self.conn.exec_driver_sql(
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_touched (kind TEXT, row_id INTEGER, "
             "source_no INTEGER, source_row INTEGER, PRIMARY KEY (kind, row_id))")
@@ -138,27 +144,51 @@ class BulkWriter:
         self._next_id[table] = first + count
         return range(first, first + count)
 
+    def _source_number(self, source: str) -> int:
+        number = self._sources.get(source)
+        if number is None:
+            number = self._sources[source] = len(self._sources)
+        return number
+
     def _note(self, kind: str, rows: list[tuple[int, Item]]) -> None:
-        """Records the rows this import wrote or matched, with where each came from."""
-        sources = self._sources
-        entries = []
-        for row_id, item in rows:
-            number = sources.get(item.source)
-            if number is None:
-                number = sources[item.source] = len(sources)
-            entries.append((kind, row_id, number, item.row))
+        """Records the rows this import matched, with where each came from."""
         driver.insert_many(self.conn, "ek_touched",
-                           ["kind", "row_id", "source_no", "source_row"], entries)
+                           ["kind", "row_id", "source_no", "source_row"],
+                           [(kind, row_id, self._source_number(item.source), item.row)
+                            for row_id, item in rows])
+
+    def _note_inserted(self, kind: str, ids: range | list[int], items: list[Item]) -> None:
+        """Records the rows this import inserted: a run of ids in memory (all the items of
+        a batch come from one file), else row by row like the rows it matched."""
+        if not (isinstance(ids, range) and ids.step == 1
+                and len({item.source for item in items}) == 1):
+            self._note(kind, list(zip(ids, items, strict=True)))
+            return
+        starts, runs = self._runs.setdefault(kind, ([], []))
+        starts.append(ids.start)  # ids only grow, so the starts stay sorted
+        runs.append((ids.stop, self._source_number(items[0].source),
+                     array("l", (item.row for item in items))))
 
     def _earlier(self, kind: str, ids: set[int]) -> dict[int, str]:
         """Of these registry rows, the ones this import met already: id -> "file:row"."""
         if not ids:
             return {}
         names = {number: source for source, number in self._sources.items()}
-        rows = self.conn.exec_driver_sql(
-            f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = {self.mark} "
-            f"AND row_id IN ({', '.join([self.mark] * len(ids))})", (kind, *ids)).all()
-        return {row_id: f"{names[number]}:{row}" for row_id, number, row in rows}
+        found = {}
+        starts, runs = self._runs.get(kind, ((), ()))
+        for row_id in ids:
+            at = bisect_right(starts, row_id) - 1
+            if at >= 0 and row_id < runs[at][0]:
+                _stop, number, rows = runs[at]
+                found[row_id] = f"{names[number]}:{rows[row_id - starts[at]]}"
+        rest = ids - found.keys()
+        if rest:
+            rows = self.conn.exec_driver_sql(
+                f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = "
+                f"{self.mark} AND row_id IN ({', '.join([self.mark] * len(rest))})",
+                (kind, *rest)).all()
+            found.update((row_id, f"{names[number]}:{row}") for row_id, number, row in rows)
+        return found
 
     def _first_time(self, kind: str, keyed: list[tuple[object, dict | None, Item]],
                     what: str, field: str, result: BatchResult
@@ -228,7 +258,7 @@ class BulkWriter:
                                                        "updated_at"], [
                 (row_id, *map(values.__getitem__, columns), now, now)
                 for row_id, (values, _item) in zip(ids, inserts, strict=True)])
-            met.extend((row_id, item) for row_id, (_v, item) in zip(ids, inserts, strict=True))
+            self._note_inserted(kind, ids, [item for _values, item in inserts])
             counts.added += len(inserts)
         mark = self.mark
         for changed_columns, batch in updates.items():
