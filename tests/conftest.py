@@ -13,6 +13,7 @@ The PostgreSQL tests need the server; they fail, not skip, when it is not there.
 
 from __future__ import annotations
 
+import importlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -23,9 +24,16 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
-from exportkit.cli import app
+from exportkit.cli import Commands, app
 from exportkit.i18n import set_language
 from exportkit.registry import close_all, open_registry
+
+# The CLI imports a command's module when it runs it, in the language of that run; a
+# module's group help is worded at import. The tests share one process, so the modules are
+# imported here, in English, whatever test happens to run a command first.
+set_language("en")
+for _target in {e.target.split(":")[0] for e in Commands.entries.values()}:
+    importlib.import_module(_target)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -67,6 +67,29 @@ def test_root_help_lists_every_command_as_typer_would_without_building_it():
     assert len(built) == 11 and all(f"  {name} " in lazy.getvalue() for name in built)
 
 
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_each_listed_summary_is_the_first_line_of_its_commands_help(lang):
+    # the root listing reads a summary per command so as not to import the command
+    # modules; it must say what the command's own help says, in either language
+    import importlib
+    import inspect
+
+    from exportkit.cli import Commands
+    from exportkit.i18n import _, set_language
+
+    set_language(lang)
+    try:
+        for name, (target, summary) in Commands.entries.items():
+            module, attribute = target.split(":")
+            found = getattr(importlib.import_module(module), attribute)
+            source = (found.info.help if isinstance(found, typer.Typer)
+                      else inspect.cleandoc(found.__doc__))
+            assert summary == source.split("\n\n")[0].replace("\n", " "), name
+            assert _(summary) == _(source).split("\n\n")[0].replace("\n", " "), name
+    finally:
+        set_language("en")
+
+
 def test_help_loads_neither_the_registry_nor_rich():
     import subprocess
     import sys

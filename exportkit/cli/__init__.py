@@ -17,40 +17,44 @@ from exportkit.launch import version_line
 
 set_language(detect_language(language_from_argv(sys.argv[1:])))
 
-# Modules are imported whole, so `exportkit.cli.enroll` stays the module, not a function.
-from exportkit.cli import (  # noqa: E402  (after the language is set)
-    add,
-    db,
-    demo,
-    enroll,
-    listing,
-    rates,
-    report,
-    rules,
-    score,
-    template,
-)
-from exportkit.cli.lazy import LazyGroup, lazy_command, lazy_group  # noqa: E402
+from exportkit.cli.lazy import LazyGroup, entry  # noqa: E402  (after the language is set)
+from exportkit.i18n import N_  # noqa: E402
 
 SETTINGS = {"pretty_exceptions_enable": False, "add_completion": False,
             "rich_markup_mode": None}
 
 
 class Commands(LazyGroup):
-    """Built when run or asked for (cli/lazy.py); `exportkit --help` lists them in order."""
+    """Built when run or asked for (cli/lazy.py); `exportkit --help` lists them in order
+    from the first line of each one's help, without importing the command modules. A test
+    holds each line to the command's own help, in both languages."""
 
+    settings = SETTINGS
     entries = {
-        "enroll": lazy_command("enroll", enroll.enroll, SETTINGS),
-        "list": lazy_command("list", listing.list_command, SETTINGS),
-        "template": lazy_command("template", template.template, SETTINGS),
-        "score": lazy_command("score", score.score, SETTINGS),
-        "demo": lazy_command("demo", demo.demo, SETTINGS),
-        "add": lazy_group("add", add.app, SETTINGS),
-        "db": lazy_group("db", db.app, SETTINGS),
-        "rates": lazy_group("rates", rates.app, SETTINGS),
-        "report": lazy_group("report", report.app, SETTINGS),
-        "rubric": lazy_group("rubric", rules.rubric_app, SETTINGS),
-        "markets": lazy_group("markets", rules.markets_app, SETTINGS),
+        "enroll": entry("exportkit.cli.enroll:enroll", N_(
+            "Enroll businesses, products, certificates, export records and rates.")),
+        "list": entry("exportkit.cli.listing:list_command", N_(
+            "List businesses, products, certificates or export records.")),
+        "template": entry("exportkit.cli.template:template", N_(
+            "Write blank templates for officers to hand to businesses.")),
+        "score": entry("exportkit.cli.score:score", N_(
+            "Score export readiness: packaging, certificates, shelf life, company, market "
+            "fit.")),
+        "demo": entry("exportkit.cli.demo:demo", N_(
+            "Build a registry from the sample files, score every product, print the "
+            "shortlist.")),
+        "add": entry("exportkit.cli.add:app", N_(
+            "Add or update one record from flags (for scripts).")),
+        "db": entry("exportkit.cli.db:app", N_(
+            "The registry database: location, schema, contents.")),
+        "rates": entry("exportkit.cli.rates:app", N_(
+            "Exchange rates used to convert export values.")),
+        "report": entry("exportkit.cli.report:app", N_(
+            "Reports for programme committees, trade missions and the regent.")),
+        "rubric": entry("exportkit.cli.rules:rubric_app", N_(
+            "The readiness rubric: dimensions, weights, criteria, sources.")),
+        "markets": entry("exportkit.cli.rules:markets_app", N_(
+            "Destination market rules and their coverage.")),
     }
 
 

@@ -1,40 +1,63 @@
 """The root command group: a command is built only when it is run or its help is asked for.
 
 Typer builds a command by reading its function's signature and every option; for the ~40
-commands that is a third of `exportkit --help`'s start-up. The root help needs only each
-command's name and the first line of its help, so those are all it reads.
+commands that was a third of `exportkit --help`'s start-up, and importing the command
+modules another fifth. The root help needs only each command's name and the first line of
+its help, so those are all it reads: the modules are imported when a command is built.
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable
+import importlib
 from difflib import get_close_matches
 from gettext import gettext
+from typing import NamedTuple
 
 import typer
 from typer import _click as click
 from typer.core import TyperCommand, TyperGroup
 
-from exportkit.cli.common import command
 from exportkit.i18n import _
 
-Build = Callable[[], click.Command]
+
+class Entry(NamedTuple):
+    target: str     # "module:attribute": a command function, or a Typer of subcommands
+    summary: str    # the first line of its help, untranslated (N_)
+
+
+def entry(target: str, summary: str) -> Entry:
+    return Entry(target, summary)
 
 
 class LazyGroup(TyperGroup):
-    """Commands registered as (help text, builder); each is built once, when first needed.
-    A subclass lists them in `entries`."""
+    """Commands registered as entries; each is built once, when first needed. A subclass
+    lists them in `entries` and gives the root's Typer settings in `settings`."""
 
-    entries: dict[str, tuple[str, Build]] = {}
+    entries: dict[str, Entry] = {}
+    settings: dict = {}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*self.commands, *(n for n in self.entries if n not in self.commands)]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in self.entries:
-            self.commands[cmd_name] = self.entries[cmd_name][1]()
+            self.commands[cmd_name] = self.build(cmd_name)
         return self.commands.get(cmd_name)
+
+    def build(self, name: str) -> click.Command:
+        """The command as Typer builds it, registered on a Typer with the root's settings,
+        so it is built exactly as if it had been registered on the root (markup mode,
+        exceptions) and nothing else is built."""
+        from exportkit.cli.common import command
+
+        module, attribute = self.entries[name].target.split(":")
+        target = getattr(importlib.import_module(module), attribute)
+        holder = typer.Typer(**self.settings)
+        if isinstance(target, typer.Typer):
+            holder.add_typer(target, name=name)
+        else:
+            command(holder, name)(target)
+        return typer.main.get_group(holder).commands[name]
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         try:
@@ -64,27 +87,4 @@ class LazyGroup(TyperGroup):
     def _help(self, name: str) -> str:
         if name in self.commands:
             return self.commands[name].help or ""
-        return self.entries[name][0]
-
-
-def lazy_command(name: str, func: Callable, settings: dict) -> tuple[str, Build]:
-    """A function command: its docstring, translated, is the help (as `common.command`)."""
-    return _(inspect.cleandoc(func.__doc__ or "")), _builder(
-        name, settings, lambda holder: command(holder, name)(func))
-
-
-def lazy_group(name: str, app: typer.Typer, settings: dict) -> tuple[str, Build]:
-    """A group of subcommands (`report`, `db`, ...), from its own Typer."""
-    return app.info.help or "", _builder(name, settings,
-                                         lambda holder: holder.add_typer(app, name=name))
-
-
-def _builder(name: str, settings: dict, register: Callable[[typer.Typer], object]) -> Build:
-    # Registered on a Typer with the root's settings, so it is built exactly as if it had
-    # been registered on the root (markup mode, exceptions) and nothing else is built.
-    def build() -> click.Command:
-        holder = typer.Typer(**settings)
-        register(holder)
-        return typer.main.get_group(holder).commands[name]
-
-    return build
+        return _(self.entries[name].summary)
