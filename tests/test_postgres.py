@@ -63,3 +63,43 @@ def test_list_filters_on_postgresql(pg_url):
     hostile = json.loads(ok("list", "businesses", "--db", pg_url, "--search",
                             "'; DROP TABLE business; --", "-f", "json").stdout)
     assert hostile["rows"] == []
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Jakarta", "America/Sao_Paulo"])
+def test_rows_sent_by_copy_hold_what_an_insert_would(pg_url, zone):
+    # Bulk rows go by COPY, which drops a timestamp's offset; an INSERT has the server
+    # convert it in the session's zone. driver.value gives COPY that wall time.
+    from datetime import UTC, date, datetime
+
+    from exportkit.registry import driver
+
+    database = open_registry(pg_url)
+    now = datetime(2026, 11, 23, 4, 5, 6, 789000, tzinfo=UTC)
+    with database.writer() as connection, connection.begin() as transaction:
+        connection.exec_driver_sql(f"SET LOCAL TIME ZONE '{zone}'")
+        connection.exec_driver_sql(
+            "CREATE TEMPORARY TABLE t (way TEXT, at TIMESTAMP, day DATE, ok BOOLEAN, "
+            "n DOUBLE PRECISION, note TEXT)")
+        connection.exec_driver_sql("INSERT INTO t VALUES (%s, %s, %s, %s, %s, %s)",
+                                   ("insert", now, date(2026, 1, 2), True, 1.5, None))
+        driver.insert_many(connection, "t", ["way", "at", "day", "ok", "n", "note"],
+                           [("copy", driver.value(connection, now), date(2026, 1, 2), True,
+                             1.5, None)])
+        rows = dict(connection.exec_driver_sql(
+            "SELECT way, (at, day, ok, n, note)::text FROM t").all())
+        transaction.rollback()
+    assert rows["copy"] == rows["insert"]
+    assert ("2026-11-23 04:05:06.789" in rows["copy"]) == (zone == "UTC")
+
+
+def test_a_refused_copy_is_reported_as_a_registry_failure(pg_url):
+    from sqlalchemy.exc import IntegrityError
+
+    from exportkit.registry import driver
+
+    database = open_registry(pg_url)
+    with database.writer() as connection, connection.begin() as transaction:
+        connection.exec_driver_sql("CREATE TEMPORARY TABLE u (k INTEGER PRIMARY KEY)")
+        with pytest.raises(IntegrityError):
+            driver.insert_many(connection, "u", ["k"], [(1,), (1,)])
+        transaction.rollback()
