@@ -223,19 +223,24 @@ def test_repeats_across_batches_and_files_name_the_first_row(database, tmp_path)
         "CV Usaha 3 lagi;0000000000003\nCV Lama lagi;1111111111111\n")
     second = _write(tmp_path / "b.csv", "Nama Usaha;NIB\nCV Usaha 5;0000000000005\n"
                     "CV Baru;0000000000009\n")
+    gap = _write(tmp_path / "c.csv", "Nama Usaha;NIB\nCV A;0000000000011\nCV B;12345\n"
+                 "CV C;0000000000012\nCV D;0000000000013\nCV C lagi;0000000000012\n")
     products = _write(tmp_path / "p.csv", "NIB Usaha;Nama Produk;Kategori\n" + "".join(
         f"{n:013d};Kursi {n};mebel\n" for n in (2, 3, 4, 5)) + "0000000000002;Kursi 2;mebel\n")
-    report = enroll_files(database, [first, second, products],
+    report = enroll_files(database, [first, second, gap, products],
                           EnrollOptions(today=date(2026, 1, 1), batch_size=2, skip_bad=True))
     shown = {(p.file, p.row): p.reason for p in report.problems}
     assert shown == {
         (str(first), 7): f"the same business appears earlier, at {first}:3",
         (str(first), 8): f"the same business appears earlier, at {first}:6",
         (str(second), 2): f"the same business appears earlier, at {first}:5",
+        # row 3 is refused before batching: the batch of rows 2 and 4 is two runs
+        (str(gap), 3): "a NIB has exactly 13 digits",
+        (str(gap), 6): f"the same business appears earlier, at {gap}:4",
         (str(products), 6): f"the same product of this business appears earlier, at "
                             f"{products}:2",
     }
-    assert count(database, "business") == 6 and count(database, "product") == 4
+    assert count(database, "business") == 9 and count(database, "product") == 4
 
 
 def _write(path, text: str):

@@ -8,7 +8,6 @@ left alone (their updated_at too), so running the same import twice changes noth
 
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -102,9 +101,10 @@ class BulkWriter:
     tells; across batches the registry does: every row this import matches is noted by id
     in a temporary table, with the file and row it came from, so a later batch that finds
     such a row knows it came earlier and where. New rows get their ids here (the writer
-    holds the write lock), so the rows a batch inserts are one run of ids: they are noted
-    in memory as that run and the row numbers it came from (4 bytes a row), which spares
-    a fresh load a second write per row and keeps memory flat however large the file.
+    holds the write lock), so the rows a batch inserts are one run of ids, from rows of
+    the file that are consecutive but where a bad row was left out: they are noted in
+    memory as a few runs of (first id, first row), which spares a fresh load a second write
+    per row and keeps memory flat however large a clean file.
     """
 
     def __init__(self, connection: Connection, resolve=None):
@@ -117,9 +117,9 @@ class BulkWriter:
         self.resolve = resolve
         self._sources: dict[str, int] = {}
         self._next_id: dict[str, int] = {}
-        # kind -> runs of ids this import inserted: starts (sorted), and (stop, source
-        # number, row numbers) per run
-        self._runs: dict[str, tuple[list[int], list[tuple[int, int, array]]]] = {}
+        # kind -> runs of ids this import inserted from consecutive rows of one file:
+        # the first ids (sorted), and (id after the last, source number, first row) per run
+        self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]]]] = {}
         self.conn.exec_driver_sql(
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_touched (kind TEXT, row_id INTEGER, "
             "source_no INTEGER, source_row INTEGER, PRIMARY KEY (kind, row_id))")
@@ -158,16 +158,21 @@ class BulkWriter:
                             for row_id, item in rows])
 
     def _note_inserted(self, kind: str, ids: range | list[int], items: list[Item]) -> None:
-        """Records the rows this import inserted: a run of ids in memory (all the items of
+        """Records the rows this import inserted: runs of ids in memory (all the items of
         a batch come from one file), else row by row like the rows it matched."""
         if not (isinstance(ids, range) and ids.step == 1
                 and len({item.source for item in items}) == 1):
             self._note(kind, list(zip(ids, items, strict=True)))
             return
         starts, runs = self._runs.setdefault(kind, ([], []))
-        starts.append(ids.start)  # ids only grow, so the starts stay sorted
-        runs.append((ids.stop, self._source_number(items[0].source),
-                     array("l", (item.row for item in items))))
+        number = self._source_number(items[0].source)
+        # one run per stretch of consecutive file rows: a clean file needs one per batch
+        first = 0
+        for at in range(1, len(items) + 1):
+            if at == len(items) or items[at].row != items[at - 1].row + 1:
+                starts.append(ids.start + first)  # ids only grow: the starts stay sorted
+                runs.append((ids.start + at, number, items[first].row))
+                first = at
 
     def _earlier(self, kind: str, ids: set[int]) -> dict[int, str]:
         """Of these registry rows, the ones this import met already: id -> "file:row"."""
@@ -179,8 +184,8 @@ class BulkWriter:
         for row_id in ids:
             at = bisect_right(starts, row_id) - 1
             if at >= 0 and row_id < runs[at][0]:
-                _stop, number, rows = runs[at]
-                found[row_id] = f"{names[number]}:{rows[row_id - starts[at]]}"
+                _stop, number, first_row = runs[at]
+                found[row_id] = f"{names[number]}:{first_row + row_id - starts[at]}"
         rest = ids - found.keys()
         if rest:
             rows = self.conn.exec_driver_sql(
