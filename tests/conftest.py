@@ -13,7 +13,6 @@ The PostgreSQL tests need the server; they fail, not skip, when it is not there.
 
 from __future__ import annotations
 
-import importlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -32,8 +31,8 @@ from exportkit.registry import close_all, open_registry
 # module's group help is worded at import. The tests share one process, so the modules are
 # imported here, in English, whatever test happens to run a command first.
 set_language("en")
-for _target in {e.target.split(":")[0] for e in Commands.entries.values()}:
-    importlib.import_module(_target)
+for _entry in Commands.entries.values():
+    _entry.load()
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -17,7 +17,7 @@ from exportkit.launch import version_line
 
 set_language(detect_language(language_from_argv(sys.argv[1:])))
 
-from exportkit.cli.lazy import LazyGroup, entry  # noqa: E402  (after the language is set)
+from exportkit.cli.lazy import Entry, LazyGroup  # noqa: E402  (after the language is set)
 from exportkit.i18n import N_  # noqa: E402
 
 SETTINGS = {"pretty_exceptions_enable": False, "add_completion": False,
@@ -31,29 +31,29 @@ class Commands(LazyGroup):
 
     settings = SETTINGS
     entries = {
-        "enroll": entry("exportkit.cli.enroll:enroll", N_(
+        "enroll": Entry("exportkit.cli.enroll:enroll", N_(
             "Enroll businesses, products, certificates, export records and rates.")),
-        "list": entry("exportkit.cli.listing:list_command", N_(
+        "list": Entry("exportkit.cli.listing:list_command", N_(
             "List businesses, products, certificates or export records.")),
-        "template": entry("exportkit.cli.template:template", N_(
+        "template": Entry("exportkit.cli.template:template", N_(
             "Write blank templates for officers to hand to businesses.")),
-        "score": entry("exportkit.cli.score:score", N_(
+        "score": Entry("exportkit.cli.score:score", N_(
             "Score export readiness: packaging, certificates, shelf life, company, market "
             "fit.")),
-        "demo": entry("exportkit.cli.demo:demo", N_(
+        "demo": Entry("exportkit.cli.demo:demo", N_(
             "Build a registry from the sample files, score every product, print the "
             "shortlist.")),
-        "add": entry("exportkit.cli.add:app", N_(
+        "add": Entry("exportkit.cli.add:app", N_(
             "Add or update one record from flags (for scripts).")),
-        "db": entry("exportkit.cli.db:app", N_(
+        "db": Entry("exportkit.cli.db:app", N_(
             "The registry database: location, schema, contents.")),
-        "rates": entry("exportkit.cli.rates:app", N_(
+        "rates": Entry("exportkit.cli.rates:app", N_(
             "Exchange rates used to convert export values.")),
-        "report": entry("exportkit.cli.report:app", N_(
+        "report": Entry("exportkit.cli.report:app", N_(
             "Reports for programme committees, trade missions and the regent.")),
-        "rubric": entry("exportkit.cli.rules:rubric_app", N_(
+        "rubric": Entry("exportkit.cli.rules:rubric_app", N_(
             "The readiness rubric: dimensions, weights, criteria, sources.")),
-        "markets": entry("exportkit.cli.rules:markets_app", N_(
+        "markets": Entry("exportkit.cli.rules:markets_app", N_(
             "Destination market rules and their coverage.")),
     }
 
@@ -83,8 +83,6 @@ def root(
 ) -> None:
     # The help of the root command is the Typer's help above.
     set_language(detect_language(lang))
-
-
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ its help, so those are all it reads: the modules are imported when a command is 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from difflib import get_close_matches
 from gettext import gettext
 from typing import NamedTuple
@@ -24,9 +25,10 @@ class Entry(NamedTuple):
     target: str     # "module:attribute": a command function, or a Typer of subcommands
     summary: str    # the first line of its help, untranslated (N_)
 
-
-def entry(target: str, summary: str) -> Entry:
-    return Entry(target, summary)
+    def load(self) -> Callable | typer.Typer:
+        """The command function or Typer, its module imported."""
+        module, attribute = self.target.split(":")
+        return getattr(importlib.import_module(module), attribute)
 
 
 class LazyGroup(TyperGroup):
@@ -50,8 +52,7 @@ class LazyGroup(TyperGroup):
         exceptions) and nothing else is built."""
         from exportkit.cli.common import command
 
-        module, attribute = self.entries[name].target.split(":")
-        target = getattr(importlib.import_module(module), attribute)
+        target = self.entries[name].load()
         holder = typer.Typer(**self.settings)
         if isinstance(target, typer.Typer):
             holder.add_typer(target, name=name)
