@@ -370,3 +370,14 @@ READS: dict[str, dict[str, Callable[[Criterion, Context], Any]]] = {
 # Checks whose texts name a product: their evaluations are not shared between businesses
 # (their points are: names never count).
 NAMES_A_PRODUCT = frozenset({"capacity", "best_product"})
+
+# Which part of a business's facts a business-scope check reads: the business's own fields
+# and certificates ("business"), its products' facts ("products"), or the best product's
+# total ("best"). Pricing a business's actions scores again only the dimensions whose parts
+# a fix changed; a check not listed here is taken to read every part.
+PARTS: dict[str, frozenset[str]] = {
+    "flag": frozenset({"business"}), "nib": frozenset({"business"}),
+    "npwp": frozenset({"business"}), "experience": frozenset({"business"}),
+    "capacity": frozenset({"products"}), "best_product": frozenset({"best"}),
+}
+EVERY_PART = frozenset({"business", "products", "best"})

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import cached_property
 from operator import attrgetter
 
 from exportkit.scoring.assessment import (
@@ -32,7 +33,9 @@ from exportkit.scoring.assessment import (
 )
 from exportkit.scoring.checks import (
     CHECKS,
+    EVERY_PART,
     NAMES_A_PRODUCT,
+    PARTS,
     READS,
     Context,
     Facts,
@@ -251,9 +254,10 @@ class Memo:
         self.reads = {d.code: _reads(d) for d in rubric.dimensions}
         self.texts_shared = {d.code for d in rubric.dimensions
                              if not any(c.check in NAMES_A_PRODUCT for c in d.criteria)}
-        self._last_products: tuple | None = None
-        self._last_certificates: tuple | None = None
-        self._last_best: tuple = ([], None)
+        # per dimension: the parts of a business's facts its checks read (PARTS)
+        self.parts_read = {d.code: frozenset().union(*(PARTS.get(c.check, EVERY_PART)
+                                                       for c in d.criteria))
+                           for d in rubric.dimensions}
 
     def dimension_key(self, dim: Dimension, ctx: Context) -> tuple | None:
         """What a dimension's points depend on, when its checks say (READS)."""
@@ -272,35 +276,91 @@ class Memo:
 
         return self.totals.recall(_product_key(facts, index), compute)
 
-    def product(self, facts: Facts, index: int) -> tuple[_Run, Assessment]:
-        """The product's scoring pass (for its business) and its assessment."""
-        def compute() -> tuple[_Run, Assessment]:
+    def product(self, facts: Facts, index: int
+                ) -> tuple[_Run, Assessment, dict[_Gap, float]]:
+        """The product's scoring pass (for its business), its assessment, and its total with
+        each gap closed (what its business's actions reuse)."""
+        def compute() -> tuple[_Run, Assessment, dict[_Gap, float]]:
             run = _product_run(facts, index, self.rubric, self.market, self.today)
+            priced: dict[_Gap, float] = {}
             return run, _product_assessment(facts, index, run, self.rubric, self.market,
-                                            self.today, self)
+                                            self.today, self, priced), priced
 
         product = facts.products[index]
-        run, assessment = self.results.recall(_product_key(facts, index), compute)
+        run, assessment, priced = self.results.recall(_product_key(facts, index), compute)
         if assessment.name != product.name:
             assessment = evolve(assessment, name=product.name)
-        return run, assessment
+        return run, assessment, priced
 
-    def business(self, facts: Facts) -> float:
-        # A business fix keeps the products, and their totals with them; the business's
-        # certificates count for its products too. The last ones are held: `is` is safe.
-        products, certificates = facts.products, facts.business.certificates
-        if products is not self._last_products or certificates is not self._last_certificates:
-            totals = [self.total(facts, i) for i in range(len(products))]
-            best = min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
-            self._last_products, self._last_certificates = products, certificates
-            self._last_best = totals, best
-        totals, best = self._last_best
-        held, _warnings = _held(facts.business.certificates, self.rubric, self.today,
-                                texts=False)
-        ctx = Context(self.rubric, facts, best, self.market, self.today, held,
-                      best_total=None if best is None else totals[best],
-                      best_name=None if best is None else facts.products[best].name)
-        return _total(ctx, "business", self)
+
+class _BusinessPricer:
+    """A business's total with one gap closed: what pricing its actions needs. A fix changes
+    the business or one product, so the products' totals and the dimensions' points it
+    leaves alone are those of the facts as they stand (PARTS: what part each check reads)."""
+
+    def __init__(self, memo: Memo, facts: Facts, totals: list[float],
+                 priced: dict[_Gap, float]):
+        """`totals`: the products' totals; `priced`: the best product's total with each of
+        its gaps closed, as its own actions were priced (the business's gaps include them)."""
+        self.memo, self.facts, self.totals, self.priced = memo, facts, totals, priced
+        self.dimensions = memo.rubric.dimensions_for("business")
+
+    @cached_property
+    def base(self) -> tuple[list[float], frozenset[str], int | None, list[tuple]]:
+        """The facts as they stand: products' totals, certificates held, the best product
+        and each dimension's (earned, possible); worked out on the first action priced."""
+        memo, facts, totals = self.memo, self.facts, self.totals
+        held = _held(facts.business.certificates, memo.rubric, memo.today, texts=False)[0]
+        best = _best(totals)
+        ctx = self._context(facts, held, totals, best)
+        points = [memo.dimensions.recall(memo.dimension_key(dim, ctx), _points, dim, ctx,
+                                         "business") for dim in self.dimensions]
+        return totals, held, best, points
+
+    def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
+                 best: int | None) -> Context:
+        memo = self.memo
+        return Context(memo.rubric, facts, best, memo.market, memo.today, held,
+                       best_total=None if best is None else totals[best],
+                       best_name=None if best is None else facts.products[best].name)
+
+    def __call__(self, gap: _Gap, fixed: Facts) -> float:
+        memo, base = self.memo, self.facts
+        base_totals, held, base_best, points = self.base
+        changed = set()
+        if fixed.business is not base.business:
+            changed.add("business")
+        if fixed.products is not base.products:
+            changed.add("products")
+        totals = base_totals
+        if fixed.business.certificates is not base.business.certificates:
+            # the business's certificates count for every product
+            held = _held(fixed.business.certificates, memo.rubric, memo.today, texts=False)[0]
+            totals = [memo.total(fixed, i) for i in range(len(fixed.products))]
+        elif "products" in changed:
+            totals = [total if product is before
+                      else self.priced[gap] if i == base_best and gap in self.priced
+                      else memo.total(fixed, i)
+                      for i, (total, product, before)
+                      in enumerate(zip(totals, fixed.products, base.products, strict=True))]
+        best = _best(totals)
+        if best != base_best or (best is not None and totals[best] != base_totals[best]):
+            changed.add("best")
+        ctx = self._context(fixed, held, totals, best)
+        weighted = weights = 0.0
+        for dim, (earned, possible) in zip(self.dimensions, points, strict=True):
+            if not memo.parts_read[dim.code].isdisjoint(changed):
+                earned, possible = memo.dimensions.recall(memo.dimension_key(dim, ctx),
+                                                          _points, dim, ctx, "business")
+            if possible > 0:
+                weighted += 100 * earned / possible * dim.weight
+                weights += dim.weight
+        return weighted / weights if weights else 0.0
+
+
+def _best(totals: Sequence[float]) -> int | None:
+    """The product with the highest total (the first listed on a tie)."""
+    return min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
@@ -323,10 +383,11 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
                 tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps), best
 
 
-def _actions(run: _Run, facts: Facts, assessed: int | None, rescore: Callable[[Facts], float]
-             ) -> tuple[Action, ...]:
-    """Each gap priced by rescoring with it closed; `assessed`: the product the gaps of the
-    product under assessment refer to (a business's best product)."""
+def _actions(run: _Run, facts: Facts, assessed: int | None,
+             rescore: Callable[[_Gap, Facts], float]) -> tuple[Action, ...]:
+    """Each gap priced by rescoring with it closed (`rescore(gap, fixed facts)`: the total);
+    `assessed`: the product the gaps of the product under assessment refer to (a business's
+    best product)."""
     actions: list[Action] = []
     by_result: dict[Facts, int] = {}  # fixed facts -> the action that gets there
     for gap in run.gaps:
@@ -338,7 +399,7 @@ def _actions(run: _Run, facts: Facts, assessed: int | None, rescore: Callable[[F
             if gap.hard and not actions[earlier].unblocks:
                 actions[earlier] = Action(gap.code, gap.text, actions[earlier].gain, True)
             continue
-        gain = None if fixed is None else round(rescore(fixed) - run.raw_total, 1)
+        gain = None if fixed is None else round(rescore(gap, fixed) - run.raw_total, 1)
         if fixed is not None:
             by_result[fixed] = len(actions)
         actions.append(Action(gap.code, gap.text, gain, gap.hard))
@@ -379,9 +440,16 @@ def _assessment(subject: str, name: str, category: str | None, run: _Run,
 
 
 def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
-                        market: Market | None, today: date, memo: Memo) -> Assessment:
+                        market: Market | None, today: date, memo: Memo,
+                        priced: dict[_Gap, float]) -> Assessment:
+    """`priced`: filled with the product's total with each gap closed, as actions are priced."""
     product = facts.products[index]
-    actions = _actions(run, facts, index, lambda f: memo.total(f, index))
+
+    def rescore(gap: _Gap, fixed: Facts) -> float:
+        total = priced[gap] = memo.total(fixed, index)
+        return total
+
+    actions = _actions(run, facts, index, rescore)
     return _assessment("product", product.name, product.category, run, actions, rubric,
                        market, today, _notes(rubric, product, market, today))
 
@@ -402,13 +470,16 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
     product once: the same results as score_product and score_business, less work."""
     memo = memo or Memo(rubric, market, today)
     facts = Facts(business, tuple(products))
-    runs, assessed = [], []
+    runs, assessed, priced = [], [], []
     for i in range(len(products)):
-        run, assessment = memo.product(facts, i)
+        run, assessment, totals = memo.product(facts, i)
         runs.append(run)
         assessed.append(assessment)
+        priced.append(totals)
     run, best = _business_run(facts, rubric, market, today, runs, memo)
-    actions = _actions(run, facts, best, memo.business)
+    pricer = _BusinessPricer(memo, facts, [r.raw_total for r in runs],
+                             {} if best is None else priced[best])
+    actions = _actions(run, facts, best, pricer)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
     return assessed, _assessment("business", business.name, None, run, actions, rubric,

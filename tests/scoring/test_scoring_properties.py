@@ -160,7 +160,7 @@ def _reference_business(business, products_, market, today):
     facts = Facts(business, tuple(products_))
     run, best = _business_run(facts, RUBRIC, market, today)
     actions = _actions(run, facts, best,
-                       lambda f: _business_run(f, RUBRIC, market, today)[0].raw_total)
+                       lambda _gap, f: _business_run(f, RUBRIC, market, today)[0].raw_total)
     return run, best, actions
 
 
