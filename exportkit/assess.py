@@ -8,7 +8,7 @@ have been seen (the selection covers whole businesses unless it names products).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,10 +16,12 @@ from pathlib import Path
 
 from exportkit.errors import UsageError
 from exportkit.i18n import _
-from exportkit.registry.assessments import Snapshot, store
-from exportkit.registry.facts import ProductRow, Selection, iter_products
+from exportkit.registry.assessments import store
+from exportkit.registry.facts import CHUNK, ProductRow, Selection, iter_products
+from exportkit.score_workers import Group, Scoring, WorkerPool
+from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Rows, rows
 
-STORE_BATCH = 2000  # snapshots written per executemany
+STORE_BATCH = 2000  # snapshots written per bulk insert
 
 
 @dataclass
@@ -42,6 +44,7 @@ class AssessRun:
     lowest: float | None = None
     results: list[Scored] = field(default_factory=list)  # kept up to `keep`
     level_names: dict = field(default_factory=dict)      # level code -> Text
+    workers: int = 0                                     # worker processes (0: none)
 
     def level_counts(self, lang: str) -> str:
         """ "Ready to export: 42, Needs coaching: 56" in the language asked for."""
@@ -67,72 +70,97 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
     return rubric, market
 
 
+def _groups(chunks: Iterator[list[ProductRow]], size: int
+            ) -> Iterator[tuple[bool, list[Group]]]:
+    """Per chunk read: whether it was full (more may follow) and the businesses it
+    completes, each with its products (a business's products can span two chunks)."""
+    open_rows: list[ProductRow] = []
+
+    def group() -> Group:
+        first = open_rows[0]
+        return Group(first.business_id, first.business,
+                     tuple(r.product_id for r in open_rows), tuple(r.product for r in open_rows))
+
+    for chunk in chunks:
+        done = []
+        for row in chunk:
+            if open_rows and open_rows[0].business_id != row.business_id:
+                done.append(group())
+                open_rows = []
+            open_rows.append(row)
+        yield len(chunk) >= size, done
+    if open_rows:
+        yield False, [group()]
+
+
 def assess(database, selection: Selection, rubric, market, today: date, *,
            with_businesses: bool = True, save: bool = True, keep: int = 0,
-           progress: Callable[[int], None] | None = None) -> AssessRun:
+           progress: Callable[[int], None] | None = None, jobs: int = 1,
+           chunk: int = CHUNK) -> AssessRun:
     """Scores the selection a business at a time (its products, then the business with its
-    best product) and stores every snapshot in one transaction."""
+    best product) and stores every snapshot in one transaction.
+
+    keep: results kept with their assessments (run.results), in the registry's order.
+    jobs: processes that score; beyond 1, once `keep` results are kept and the selection
+    proves larger than one chunk, the rest is scored by `jobs` worker processes."""
     from exportkit.registry.models import utcnow
-    from exportkit.scoring.scorer import Memo, score_group, score_product
 
-    run = AssessRun(market.code if market else None, rubric.version, rubric.digest)
-    market_code = market.code if market else None
+    scoring = Scoring(rubric, market, today, with_businesses)
+    run = AssessRun(market.code if market else None, rubric.version, rubric.digest,
+                    level_names={level.code: level.name for level in rubric.levels})
+    memo = scoring.memo()
     now = utcnow()
-    memo = Memo(rubric, market, today)
-    group: list[ProductRow] = []
-    pending: list[Snapshot] = []
+    pending = Rows()
 
-    def note(scored: Scored) -> None:
-        a = scored.assessment
-        if scored.product_id is not None:
-            run.products += 1
-            run.levels[a.level] += 1
-            run.level_names[a.level] = a.level_name
-            run.blocked += a.blocked
-            run.lowest = a.total if run.lowest is None else min(run.lowest, a.total)
-        else:
-            run.businesses += 1
-        if len(run.results) < keep:
-            run.results.append(scored)
+    def take(batch: Rows) -> None:
+        """Counts a batch's snapshots into the run and queues them for storing."""
+        products = 0
+        for row in batch.snapshots:
+            if row[PRODUCT_ID] is None:
+                run.businesses += 1
+                continue
+            products += 1
+            total = row[TOTAL]
+            run.levels[row[LEVEL]] += 1
+            run.blocked += row[BLOCKED]
+            run.lowest = total if run.lowest is None else min(run.lowest, total)
+        run.products += products
+        if save:
+            pending.extend(batch)
+            if len(pending.snapshots) >= STORE_BATCH:
+                store(connection, pending, now)
+                pending.clear()
+        if progress:
+            progress(products)
 
-    def close_business() -> None:
-        if not group:
-            return
-        first = group[0]
-        if with_businesses:
-            products, business = score_group(first.business, [r.product for r in group],
-                                             rubric, market, today, memo)
-        else:
-            products = [score_product(r.product, r.business, rubric, market, today, memo)
-                        for r in group]
-            business = None
-        for row, assessment in zip(group, products, strict=True):
-            pending.append(Snapshot(row.business_id, row.product_id, market_code, assessment))
-            note(Scored(row.product_id, row.business_id, row.business.name, assessment))
-        if business is not None:
-            best = group[products.index(business.best_product)].product_id \
-                if business.best_product is not None else None
-            pending.append(Snapshot(first.business_id, None, market_code, business,
-                                    best_product_id=best))
-            note(Scored(None, first.business_id, first.business.name, business))
-        group.clear()
+    def score_here(groups: list[Group]) -> None:
+        snapshots = []
+        for group in groups:
+            for snapshot in scoring.snapshots(group, *scoring.score(group, memo)):
+                snapshots.append(snapshot)
+                if len(run.results) < keep:
+                    run.results.append(Scored(snapshot.product_id, snapshot.business_id,
+                                              group.business.name, snapshot.assessment))
+        take(rows(snapshots))
 
     with ExitStack() as stack:
         # One write transaction for the whole run: all snapshots land, or none do.
         connection = stack.enter_context(database.writer()) if save else None
         if connection is not None:
             stack.enter_context(connection.begin())
-        for chunk in iter_products(database, selection):
-            for row in chunk:
-                if group and group[0].business_id != row.business_id:
-                    close_business()
-                group.append(row)
-            if save and len(pending) >= STORE_BATCH:
-                store(connection, pending, now)
-                pending.clear()
-            if progress:
-                progress(len(chunk))
-        close_business()
+        pool = None
+        for full, groups in _groups(iter_products(database, selection, chunk), chunk):
+            if pool is None and jobs > 1 and full and len(run.results) >= keep:
+                pool = stack.enter_context(WorkerPool(jobs, scoring))
+                run.workers = jobs
+            if pool is None:
+                score_here(groups)
+            elif groups:
+                for batch in pool.put(groups):
+                    take(batch)
+        if pool is not None:
+            for batch in pool.drain():
+                take(batch)
         if save:
             store(connection, pending, now)
     return run

@@ -2,9 +2,12 @@
 
 from datetime import date
 
+import pytest
+
 from exportkit.assess import assess, load_rules
-from exportkit.registry.assessments import compact
 from exportkit.registry.facts import Selection
+from exportkit.snapshots import compact
+from tests.conftest import count
 
 
 def test_every_stored_snapshot_is_its_assessment(enrolled):
@@ -20,3 +23,40 @@ def test_every_stored_snapshot_is_its_assessment(enrolled):
     for scored in run.results:
         a = scored.assessment
         assert stored[(scored.business_id, scored.product_id)] == (compact(a), a.total, a.level)
+
+
+def _stored(database, ids: range) -> tuple[list, list]:
+    """The snapshot rows with ids in `ids` and their gap rows, without ids and times."""
+    with database.reader() as connection:
+        snapshots = connection.exec_driver_sql(
+            "SELECT business_id, product_id, best_product_id, market, category, rubric_version,"
+            " rubric_digest, total, level, blocked, detail FROM assessment WHERE id >= ? AND id < ?"
+            " ORDER BY id", (ids.start, ids.stop)).all()
+        gaps = connection.exec_driver_sql(
+            "SELECT a.business_id, g.kind, g.code, g.position, g.gain, g.text_en, g.text_id "
+            "FROM assessment_gap g JOIN assessment a ON a.id = g.assessment_id "
+            "WHERE a.id >= ? AND a.id < ? ORDER BY g.id", (ids.start, ids.stop)).all()
+    return snapshots, gaps
+
+
+@pytest.mark.parametrize("market_code", [None, "AE"])
+@pytest.mark.parametrize("with_businesses", [True, False])
+def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
+        enrolled, market_code, with_businesses):
+    # chunks of 7 products: businesses span chunks, the workers take over after the first
+    # one (keep=0) and several batches are in flight at once
+    rubric, market = load_rules(None, market_code)
+    today = date(2026, 11, 23)
+    here = assess(enrolled, Selection(), rubric, market, today,
+                  with_businesses=with_businesses)
+    n = here.products + here.businesses
+    there = assess(enrolled, Selection(), rubric, market, today,
+                   with_businesses=with_businesses, jobs=2, chunk=7)
+    assert (here.workers, there.workers) == (0, 2)
+    first = _stored(enrolled, range(1, n + 1))
+    second = _stored(enrolled, range(n + 1, 2 * n + 1))
+    assert len(first[0]) == n > 40 and bool(first[1]) == with_businesses
+    assert here.products == count(enrolled, "product")  # the last business too
+    assert second == first
+    assert (there.products, there.businesses, there.levels, there.blocked, there.lowest) == (
+        here.products, here.businesses, here.levels, here.blocked, here.lowest)
