@@ -11,8 +11,10 @@ cores. Nothing here touches the database or imports it.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -85,7 +87,15 @@ def _start(scoring: Scoring) -> None:
     # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
     # back); a worker just finishes its batch, without a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a main process that is killed outright cannot stop its workers: they stop themselves
+    threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
+                     daemon=True).start()
     _worker = (scoring, scoring.memo())  # one memo per worker, shared by all its batches
+
+
+def _exit_with(parent) -> None:
+    multiprocessing.connection.wait([parent.sentinel])
+    os._exit(1)
 
 
 def _score(groups: Sequence[Group]) -> Rows:
