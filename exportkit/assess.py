@@ -70,10 +70,9 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
     return rubric, market
 
 
-def _groups(chunks: Iterator[list[ProductRow]], size: int
-            ) -> Iterator[tuple[bool, list[Group]]]:
-    """Per chunk read: whether it was full (more may follow) and the businesses it
-    completes, each with its products (a business's products can span two chunks)."""
+def _groups(chunks: Iterator[list[ProductRow]]) -> Iterator[list[Group]]:
+    """Per chunk read, the businesses it completes, each with its products (a business's
+    products can span two chunks)."""
     open_rows: list[ProductRow] = []
 
     def group() -> Group:
@@ -88,9 +87,9 @@ def _groups(chunks: Iterator[list[ProductRow]], size: int
                 done.append(group())
                 open_rows = []
             open_rows.append(row)
-        yield len(chunk) >= size, done
+        yield done
     if open_rows:
-        yield False, [group()]
+        yield [group()]
 
 
 def assess(database, selection: Selection, rubric, market, today: date, *,
@@ -102,7 +101,8 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
 
     keep: results kept with their assessments (run.results), in the registry's order.
     jobs: processes that score; beyond 1, once `keep` results are kept and the selection
-    proves larger than one chunk, the rest is scored by `jobs` worker processes."""
+    proves larger than one chunk, the rest is scored by `jobs` worker processes (starting
+    them is not worth it for less)."""
     from exportkit.registry.models import utcnow
 
     scoring = Scoring(rubric, market, today, with_businesses)
@@ -149,8 +149,8 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if connection is not None:
             stack.enter_context(connection.begin())
         pool = None
-        for full, groups in _groups(iter_products(database, selection, chunk), chunk):
-            if pool is None and jobs > 1 and full and len(run.results) >= keep:
+        for n, groups in enumerate(_groups(iter_products(database, selection, chunk))):
+            if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
                 pool = stack.enter_context(WorkerPool(jobs, scoring))
                 run.workers = jobs
             if pool is None:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import fields
 
+import pytest
 from sqlalchemy import select
 
 from exportkit.registry.facts import Selection, iter_products
@@ -48,3 +49,28 @@ def test_facts_carry_every_column_of_their_rows(enrolled):
             sorted(held[row.product_id])
     assert any(row.product.certificates for row in loaded)
     assert any(row.product.label_languages for row in loaded)
+
+
+@pytest.mark.parametrize("selection", [
+    Selection(), Selection(regency="jepara"), Selection(regency="a"),
+    Selection(business_nib=KARTINI), Selection(regency="a", category="wood_furniture"),
+])
+def test_chunks_and_slices_of_businesses_give_each_selected_product_once_in_order(
+        enrolled, selection):
+    # chunks of 2 products and slices of 2 businesses: the registry read in many small steps
+    # gives what one read gives, and what a plain query over the join selects
+    def ids(chunk: int) -> list[tuple[int, int]]:
+        return [(row.business_id, row.product_id)
+                for rows in iter_products(enrolled, selection, chunk) for row in rows]
+
+    expected = []
+    with enrolled.reader() as connection:
+        for business_id, product_id, regency, nib, category in connection.exec_driver_sql(
+                "SELECT p.business_id, p.id, b.regency, b.nib, p.category FROM product p "
+                "JOIN business b ON b.id = p.business_id ORDER BY p.business_id, p.id"):
+            if ((selection.regency and selection.regency not in (regency or "").lower())
+                    or (selection.business_nib and nib != selection.business_nib)
+                    or (selection.category and category != selection.category)):
+                continue
+            expected.append((business_id, product_id))
+    assert expected and ids(2) == ids(2000) == expected

@@ -31,16 +31,25 @@ class Selection:
     regency: str | None = None
     category: str | None = None
 
-    def apply(self, query):
+    def on_products(self, query):
+        """The filters on the products' own columns."""
         if self.product_ids:
             query = query.where(P.c.id.in_(self.product_ids))
+        if self.category:
+            query = query.where(P.c.category == self.category)
+        return query
+
+    def business_ids(self, connection) -> list[int] | None:
+        """The businesses named by their own columns (NIB, regency), in id order; None when
+        the selection names none."""
+        if not (self.business_nib or self.regency):
+            return None
+        query = select(B.c.id).order_by(B.c.id)
         if self.business_nib:
             query = query.where(B.c.nib == self.business_nib)
         if self.regency:
             query = query.where(contains(B.c.regency, self.regency))
-        if self.category:
-            query = query.where(P.c.category == self.category)
-        return query
+        return list(connection.execute(query).scalars())
 
 
 @dataclass(frozen=True)
@@ -84,31 +93,46 @@ def iter_products(database, selection: Selection, chunk: int = CHUNK) -> Iterato
     products_at = 4 + len(_BUSINESS_FIELDS)
     last = (0, 0)
     with database.reader() as connection:
-        while True:
-            query = selection.apply(
-                select(*columns).select_from(P.join(B, P.c.business_id == B.c.id))
-                .where((P.c.business_id > last[0])
-                       | ((P.c.business_id == last[0]) & (P.c.id > last[1])))
-                .order_by(P.c.business_id, P.c.id).limit(chunk))
-            rows = connection.execute(query).all()
-            if not rows:
-                return
-            last = (rows[-1][1], rows[-1][0])
-            by_business, by_product = _certificates(connection, {r[1] for r in rows})
-            businesses: dict[int, BusinessFacts] = {}
-            out = []
-            for r in rows:
-                product_id, business_id = r[0], r[1]
-                business = businesses.get(business_id)
-                if business is None:
-                    business = BusinessFacts(
-                        *r[4:products_at], has_contact=bool(r[2] or r[3]),
-                        certificates=tuple(by_business.get(business_id, ())))
-                    businesses[business_id] = business
-                values = list(r[products_at:])
-                languages = values[_LANGUAGES]
-                values[_LANGUAGES] = tuple(languages.split(",")) if languages else ()
-                product = ProductFacts(*values,
-                                       certificates=tuple(by_product.get(product_id, ())))
-                out.append(ProductRow(product_id, business_id, product, business))
-            yield out
+        # Businesses named by their own columns are found once, then their products a slice
+        # at a time: filtering the join again for every chunk would read the whole regency
+        # (or the whole registry) once per chunk.
+        ids = selection.business_ids(connection)
+        step = max(1, chunk // 4)  # businesses a slice: most slices fit in one chunk
+        slices = [None] if ids is None else [ids[i:i + step] for i in range(0, len(ids), step)]
+        for businesses_in in slices:
+            while True:
+                query = selection.on_products(
+                    select(*columns).select_from(P.join(B, P.c.business_id == B.c.id))
+                    .where((P.c.business_id > last[0])
+                           | ((P.c.business_id == last[0]) & (P.c.id > last[1])))
+                    .order_by(P.c.business_id, P.c.id).limit(chunk))
+                if businesses_in is not None:
+                    query = query.where(P.c.business_id.in_(businesses_in))
+                rows = connection.execute(query).all()
+                if rows:
+                    last = (rows[-1][1], rows[-1][0])
+                    yield _facts(connection, rows, products_at)
+                if len(rows) < chunk:
+                    break
+
+
+def _facts(connection, rows, products_at: int) -> list[ProductRow]:
+    """A chunk of product rows (with their business's columns) as the scorer's facts."""
+    by_business, by_product = _certificates(connection, {r[1] for r in rows})
+    businesses: dict[int, BusinessFacts] = {}
+    out = []
+    for r in rows:
+        product_id, business_id = r[0], r[1]
+        business = businesses.get(business_id)
+        if business is None:
+            business = BusinessFacts(
+                *r[4:products_at], has_contact=bool(r[2] or r[3]),
+                certificates=tuple(by_business.get(business_id, ())))
+            businesses[business_id] = business
+        values = list(r[products_at:])
+        languages = values[_LANGUAGES]
+        values[_LANGUAGES] = tuple(languages.split(",")) if languages else ()
+        product = ProductFacts(*values,
+                               certificates=tuple(by_product.get(product_id, ())))
+        out.append(ProductRow(product_id, business_id, product, business))
+    return out
