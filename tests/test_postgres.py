@@ -63,6 +63,14 @@ def test_list_filters_on_postgresql(pg_url):
     hostile = json.loads(ok("list", "businesses", "--db", pg_url, "--search",
                             "'; DROP TABLE business; --", "-f", "json").stdout)
     assert hostile["rows"] == []
+    # an indexed column's values are found by a recursive query over the index
+    rows = json.loads(ok("list", "businesses", "--db", pg_url, "--regency", "jepara",
+                         "--province", "JAWA", "-f", "json").stdout)["rows"]
+    with open_registry(pg_url).reader() as connection:
+        expected = connection.exec_driver_sql(
+            "SELECT id FROM business WHERE lower(regency) LIKE %s AND lower(province) LIKE %s"
+            " ORDER BY id", ("%jepara%", "%jawa%")).scalars().all()
+    assert expected and sorted(r["id"] for r in rows) == expected
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Jakarta", "America/Sao_Paulo"])

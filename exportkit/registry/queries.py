@@ -106,12 +106,24 @@ def _contains(column: ColumnElement, text: str) -> ColumnElement:
     return func.lower(column).contains(text.casefold(), autoescape=True)
 
 
+def _distinct_values(column: ColumnElement) -> Select:
+    """The distinct values of an indexed column, one index seek each (a loose index scan):
+    a million businesses have a few hundred regencies, and reading the whole index to find
+    them took 0.3 s."""
+    values = select(func.min(column).label("value")).cte(f"distinct_{column.name}",
+                                                         recursive=True)
+    following = select(func.min(column)).where(column > values.c.value).scalar_subquery()
+    values = values.union_all(select(following).where(values.c.value.is_not(None)))
+    return select(values.c.value).where(values.c.value.is_not(None))
+
+
 def contains(column: ColumnElement, text: str) -> ColumnElement:
     """Rows whose `column` contains `text`, ignoring case ("jepara" finds "Kab. Jepara").
     On an indexed column the matching values are found in the index first and the rows
     through it: a national registry is not read whole to list one regency."""
     if getattr(column, "index", False):
-        return column.in_(select(column).where(_contains(column, text)).distinct())
+        values = _distinct_values(column).subquery()
+        return column.in_(select(values.c.value).where(_contains(values.c.value, text)))
     return _contains(column, text)
 
 
