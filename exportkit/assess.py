@@ -70,9 +70,10 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
     return rubric, market
 
 
-def _groups(chunks: Iterator[list[ProductRow]]) -> Iterator[list[Group]]:
-    """Per chunk read, the businesses it completes, each with its products (a business's
-    products can span two chunks)."""
+def _groups(chunks: Iterator[list[ProductRow]]) -> Iterator[tuple[int, list[Group]]]:
+    """Per chunk read: its index and the businesses it completes, each with its products (a
+    business's products can span two chunks; the last business comes with the last chunk's
+    index)."""
     open_rows: list[ProductRow] = []
 
     def group() -> Group:
@@ -80,16 +81,17 @@ def _groups(chunks: Iterator[list[ProductRow]]) -> Iterator[list[Group]]:
         return Group(first.business_id, first.business,
                      tuple(r.product_id for r in open_rows), tuple(r.product for r in open_rows))
 
-    for chunk in chunks:
+    n = 0
+    for n, chunk in enumerate(chunks):
         done = []
         for row in chunk:
             if open_rows and open_rows[0].business_id != row.business_id:
                 done.append(group())
                 open_rows = []
             open_rows.append(row)
-        yield done
+        yield n, done
     if open_rows:
-        yield [group()]
+        yield n, [group()]
 
 
 def assess(database, selection: Selection, rubric, market, today: date, *,
@@ -149,7 +151,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if connection is not None:
             stack.enter_context(connection.begin())
         pool = None
-        for n, groups in enumerate(_groups(iter_products(database, selection, chunk))):
+        for n, groups in _groups(iter_products(database, selection, chunk)):
             if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
                 pool = stack.enter_context(WorkerPool(jobs, scoring))
                 run.workers = jobs

@@ -10,6 +10,7 @@ cores. Nothing here touches the database or imports it.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -70,11 +71,26 @@ class Scoring:
         return Memo(self.rubric, self.market, self.today)
 
 
+MOST_WORKERS = 4  # the main process reads and stores for all workers (about a third of a
+# run's work in one process, by the profile): more workers than this would wait on it
+
+
 def available_cores() -> int:
-    """The cores this process may run on (a container or `taskset` may allow fewer)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+    """The cores this process may use: those it may run on (`taskset`), within a container's
+    CPU quota (cgroup v2 `cpu.max`), which the count of cores does not show."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    try:
+        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()
+        if quota != "max":
+            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+def default_jobs() -> int:
+    return min(available_cores(), MOST_WORKERS)
 
 
 # -- in a worker process ---------------------------------------------------------------------

@@ -58,6 +58,9 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
     there = assess(enrolled, Selection(), rubric, market, today,
                    with_businesses=with_businesses, jobs=2, chunk=7)
     assert (here.workers, there.workers) == (0, 2)
+    # a selection that fits in one chunk is scored in process, whatever `jobs` says
+    assert assess(enrolled, Selection(), rubric, market, today, save=False, jobs=2,
+                  chunk=n + 100).workers == 0
     first = _stored(enrolled, range(1, n + 1))
     second = _stored(enrolled, range(n + 1, 2 * n + 1))
     assert len(first[0]) == n > 40 and bool(first[1]) == with_businesses

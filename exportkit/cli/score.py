@@ -40,9 +40,9 @@ def score(
                       ] = None,
     no_save: Annotated[bool, typer.Option("--no-save", help=_("Do not store the scores."))
                        ] = False,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1,
-        help=_("Processes that score a large selection (default: one per core)."))] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=_(
+        "Processes that score a large selection (default: one per core, at most 4)."))
+    ] = None,
     db: Db = None,
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("Output format."))
                    ] = ScoreFormat.table,
@@ -62,7 +62,7 @@ def score(
     from exportkit.errors import UsageError
     from exportkit.registry import open_registry
     from exportkit.registry.facts import Selection
-    from exportkit.score_workers import available_cores
+    from exportkit.score_workers import default_jobs
 
     if not (all_products or business or product or regency):
         raise UsageError(_("say what to score: --all, --business NIB, --product ID or "
@@ -74,7 +74,7 @@ def score(
     run = assess(database, selection, rules, market_rules, date.today(),
                  with_businesses=not product, save=not no_save,
                  keep=SHOWN if fmt is ScoreFormat.table and not explain else 10**9,
-                 jobs=jobs or available_cores())
+                 jobs=jobs or default_jobs())
     if run.products == 0:
         raise UsageError(_("nothing matched the selection; see `exportkit list products`"))
     _show(run, fmt, explain, output)
