@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from exportkit.scoring.facts import BusinessFacts, ProductFacts
 from exportkit.snapshots import Rows, Snapshot, rows
@@ -75,13 +76,13 @@ MOST_WORKERS = 4  # the main process reads and stores for all workers (about a t
 # run's work in one process, by the profile): more workers than this would wait on it
 
 
-def available_cores() -> int:
+def available_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
     """The cores this process may use: those it may run on (`taskset`), within a container's
     CPU quota (cgroup v2 `cpu.max`), which the count of cores does not show."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     try:
-        quota, period = open("/sys/fs/cgroup/cpu.max").read().split()
+        quota, period = cpu_max.read_text().split()
         if quota != "max":
             cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
     except (OSError, ValueError):

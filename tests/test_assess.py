@@ -105,3 +105,14 @@ def test_workers_stop_when_the_main_process_is_killed_outright(tmp_path):
     while any(map(_running, workers)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(map(_running, workers))
+
+
+def test_the_cores_counted_are_those_a_container_s_cpu_quota_allows(tmp_path):
+    from exportkit.score_workers import available_cores
+
+    cpu_max = tmp_path / "cpu.max"
+    unlimited = available_cores(tmp_path / "absent")
+    for text, expected in [("max 100000", unlimited), ("150000 100000", min(unlimited, 2)),
+                           ("50000 100000", 1), ("garbage", unlimited)]:
+        cpu_max.write_text(text + "\n")
+        assert available_cores(cpu_max) == expected, text
