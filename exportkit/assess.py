@@ -138,7 +138,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     def score_here(groups: list[Group]) -> None:
         snapshots = []
         for group in groups:
-            for snapshot in scoring.snapshots(group, *scoring.score(group, memo)):
+            for snapshot in scoring.snapshots(group, memo):
                 snapshots.append(snapshot)
                 if len(run.results) < keep:
                     run.results.append(Scored(snapshot.product_id, snapshot.business_id,

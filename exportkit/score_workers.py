@@ -46,17 +46,17 @@ class Scoring:
     today: date
     with_businesses: bool
 
-    def score(self, group: Group, memo) -> tuple[list, object | None]:
-        """The group's product assessments, and its business's (None: products only)."""
+    def snapshots(self, group: Group, memo) -> list[Snapshot]:
+        """The group scored: a snapshot per product, then the business's (unless products
+        only)."""
         from exportkit.scoring.scorer import score_group, score_product
 
         if self.with_businesses:
-            return score_group(group.business, group.products, self.rubric, self.market,
-                               self.today, memo)
-        return [score_product(p, group.business, self.rubric, self.market, self.today, memo)
-                for p in group.products], None
-
-    def snapshots(self, group: Group, products: list, business) -> list[Snapshot]:
+            products, business = score_group(group.business, group.products, self.rubric,
+                                             self.market, self.today, memo)
+        else:
+            products, business = [score_product(p, group.business, self.rubric, self.market,
+                                                self.today, memo) for p in group.products], None
         code = self.market.code if self.market else None
         out = [Snapshot(group.business_id, product_id, code, a)
                for product_id, a in zip(group.product_ids, products, strict=True)]
@@ -118,10 +118,7 @@ def _exit_with(parent) -> None:
 def _score(groups: Sequence[Group]) -> Rows:
     assert _worker is not None, "the worker was not started"
     scoring, memo = _worker
-    snapshots = []
-    for group in groups:
-        snapshots += scoring.snapshots(group, *scoring.score(group, memo))
-    return rows(snapshots)
+    return rows([s for group in groups for s in scoring.snapshots(group, memo)])
 
 
 # -- in the main process ---------------------------------------------------------------------

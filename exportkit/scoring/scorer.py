@@ -127,16 +127,12 @@ class _Table(dict):
         return value
 
 
-def _total(ctx: Context, scope: str, memo: Memo | None = None) -> float:
-    """The total alone, with no texts formatted: what pricing an action needs. With a
-    memo, dimensions' points are remembered by what they depend on."""
+def _weighted(dimensions: Sequence[Dimension], points: Sequence[tuple[float, float]]
+              ) -> float:
+    """The total from each dimension's (earned, possible), with no texts formatted: what
+    pricing an action needs. Dimensions with nothing to score drop out."""
     weighted = weights = 0.0
-    for dim in ctx.rubric.dimensions_for(scope):
-        if memo is None:
-            earned, possible = _points(dim, ctx, scope)
-        else:
-            earned, possible = memo.dimensions.recall(memo.dimension_key(dim, ctx),
-                                                      _points, dim, ctx, scope)
+    for dim, (earned, possible) in zip(dimensions, points, strict=True):
         if possible > 0:
             weighted += 100 * earned / possible * dim.weight
             weights += dim.weight
@@ -264,6 +260,10 @@ class Memo:
         reads = self.reads[dim.code]
         return None if reads is None else (dim.code, *[read(c, ctx) for read, c in reads])
 
+    def points(self, dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
+        """A dimension's (earned, possible), remembered by what it depends on."""
+        return self.dimensions.recall(self.dimension_key(dim, ctx), _points, dim, ctx, scope)
+
     def total(self, facts: Facts, index: int) -> float:
         # product-scope checks read the product, the certificates held, the market and the
         # day; never the name or the business (a test holds this to the unshared results)
@@ -271,8 +271,9 @@ class Memo:
             held, _warnings = _held(facts.business.certificates
                                     + facts.products[index].certificates,
                                     self.rubric, self.today, texts=False)
-            return _total(Context(self.rubric, facts, index, self.market, self.today, held),
-                          "product", self)
+            ctx = Context(self.rubric, facts, index, self.market, self.today, held)
+            dimensions = self.rubric.dimensions_for("product")
+            return _weighted(dimensions, [self.points(d, ctx, "product") for d in dimensions])
 
         return self.totals.recall(_product_key(facts, index), compute)
 
@@ -306,16 +307,14 @@ class _BusinessPricer:
         self.dimensions = memo.rubric.dimensions_for("business")
 
     @cached_property
-    def base(self) -> tuple[list[float], frozenset[str], int | None, list[tuple]]:
-        """The facts as they stand: products' totals, certificates held, the best product
-        and each dimension's (earned, possible); worked out on the first action priced."""
-        memo, facts, totals = self.memo, self.facts, self.totals
+    def base(self) -> tuple[frozenset[str], int | None, list[tuple[float, float]]]:
+        """The facts as they stand: certificates held, the best product and each
+        dimension's (earned, possible); worked out on the first action priced."""
+        memo, facts = self.memo, self.facts
         held = _held(facts.business.certificates, memo.rubric, memo.today, texts=False)[0]
-        best = _best(totals)
-        ctx = self._context(facts, held, totals, best)
-        points = [memo.dimensions.recall(memo.dimension_key(dim, ctx), _points, dim, ctx,
-                                         "business") for dim in self.dimensions]
-        return totals, held, best, points
+        best = _best(self.totals)
+        ctx = self._context(facts, held, self.totals, best)
+        return held, best, [memo.points(dim, ctx, "business") for dim in self.dimensions]
 
     def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
                  best: int | None) -> Context:
@@ -325,8 +324,8 @@ class _BusinessPricer:
                        best_name=None if best is None else facts.products[best].name)
 
     def __call__(self, gap: _Gap, fixed: Facts) -> float:
-        memo, base = self.memo, self.facts
-        base_totals, held, base_best, points = self.base
+        memo, base, base_totals = self.memo, self.facts, self.totals
+        held, base_best, points = self.base
         changed = set()
         if fixed.business is not base.business:
             changed.add("business")
@@ -347,15 +346,10 @@ class _BusinessPricer:
         if best != base_best or (best is not None and totals[best] != base_totals[best]):
             changed.add("best")
         ctx = self._context(fixed, held, totals, best)
-        weighted = weights = 0.0
-        for dim, (earned, possible) in zip(self.dimensions, points, strict=True):
-            if not memo.parts_read[dim.code].isdisjoint(changed):
-                earned, possible = memo.dimensions.recall(memo.dimension_key(dim, ctx),
-                                                          _points, dim, ctx, "business")
-            if possible > 0:
-                weighted += 100 * earned / possible * dim.weight
-                weights += dim.weight
-        return weighted / weights if weights else 0.0
+        return _weighted(self.dimensions, [
+            memo.points(dim, ctx, "business")
+            if not memo.parts_read[dim.code].isdisjoint(changed) else unchanged
+            for dim, unchanged in zip(self.dimensions, points, strict=True)])
 
 
 def _best(totals: Sequence[float]) -> int | None:
