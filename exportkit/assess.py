@@ -18,7 +18,7 @@ from exportkit.errors import UsageError
 from exportkit.i18n import _
 from exportkit.registry.assessments import store
 from exportkit.registry.facts import CHUNK, ProductRow, Selection, iter_products
-from exportkit.score_workers import Group, Scoring, WorkerPool
+from exportkit.score_workers import Group, Scoring, scoring_pool
 from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Rows, rows
 
 STORE_BATCH = 2000  # snapshots written per bulk insert
@@ -153,7 +153,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         pool = None
         for n, groups in _groups(iter_products(database, selection, chunk)):
             if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
-                pool = stack.enter_context(WorkerPool(jobs, scoring))
+                pool = stack.enter_context(scoring_pool(jobs, scoring))
                 run.workers = jobs
             if pool is None:
                 score_here(groups)

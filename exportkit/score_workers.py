@@ -1,30 +1,21 @@
 """Scoring businesses in worker processes, one per core, for runs over large registries.
 
 The scorer is pure and a business is scored on its own facts, so businesses can be scored
-anywhere; the main process keeps reading the registry and writing what comes back. A
-worker returns the snapshot rows the registry stores (exportkit.snapshots), not the
-assessments: rows travel between processes far more cheaply. Batches come back in the
-order they were sent, so a run stores the same rows in the same order on any number of
-cores. Nothing here touches the database or imports it.
+anywhere (exportkit.workers); the main process keeps reading the registry and writing what
+comes back. A worker returns the snapshot rows the registry stores (exportkit.snapshots),
+not the assessments: rows travel between processes far more cheaply. Nothing here touches
+the database or imports it.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
-import multiprocessing.connection
-import os
-import signal
-import threading
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from exportkit.scoring.facts import BusinessFacts, ProductFacts
 from exportkit.snapshots import Rows, Snapshot, rows
+from exportkit.workers import WorkerPool
 
 
 @dataclass(frozen=True)
@@ -72,81 +63,19 @@ class Scoring:
         return Memo(self.rubric, self.market, self.today)
 
 
-MOST_WORKERS = 4  # the main process reads and stores for all workers (about a third of a
-# run's work in one process, by the profile): more workers than this would wait on it
-
-
-def available_cores(cpu_max: Path = Path("/sys/fs/cgroup/cpu.max")) -> int:
-    """The cores this process may use: those it may run on (`taskset`), within a container's
-    CPU quota (cgroup v2 `cpu.max`), which the count of cores does not show."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-    try:
-        quota, period = cpu_max.read_text().split()
-        if quota != "max":
-            cores = min(cores, max(1, math.ceil(int(quota) / int(period))))
-    except (OSError, ValueError):
-        pass
-    return cores
-
-
-def default_jobs() -> int:
-    return min(available_cores(), MOST_WORKERS)
-
-
 # -- in a worker process ---------------------------------------------------------------------
 
-_worker: tuple[Scoring, object] | None = None
+def _setup(scoring: Scoring) -> tuple[Scoring, object]:
+    return scoring, scoring.memo()  # one memo per worker, shared by all its batches
 
 
-def _start(scoring: Scoring) -> None:
-    global _worker
-    # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
-    # back); a worker just finishes its batch, without a traceback of its own
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # a main process that is killed outright cannot stop its workers: they stop themselves
-    threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
-                     daemon=True).start()
-    _worker = (scoring, scoring.memo())  # one memo per worker, shared by all its batches
-
-
-def _exit_with(parent) -> None:
-    multiprocessing.connection.wait([parent.sentinel])
-    os._exit(1)
-
-
-def _score(groups: Sequence[Group]) -> Rows:
-    assert _worker is not None, "the worker was not started"
-    scoring, memo = _worker
+def _score(state: tuple[Scoring, object], groups: Sequence[Group]) -> Rows:
+    scoring, memo = state
     return rows([s for group in groups for s in scoring.snapshots(group, memo)])
 
 
 # -- in the main process ---------------------------------------------------------------------
 
-class WorkerPool:
-    """Batches of groups out to `jobs` worker processes, their rows back in sending order.
-    At most two batches per worker are in flight, so memory stays flat."""
-
-    def __init__(self, jobs: int, scoring: Scoring):
-        # spawn, not fork: the main process may run threads (a progress bar) and holds
-        # open database connections that a forked child must not inherit
-        self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
-            "spawn"), initializer=_start, initargs=(scoring,))
-        self._waiting: deque[Future] = deque()
-        self._limit = 2 * jobs
-
-    def put(self, groups: Sequence[Group]) -> Iterator[Rows]:
-        """Sends a batch; yields the rows of the batches that must be taken to make room."""
-        self._waiting.append(self._executor.submit(_score, groups))
-        while len(self._waiting) > self._limit:
-            yield self._waiting.popleft().result()
-
-    def drain(self) -> Iterator[Rows]:
-        while self._waiting:
-            yield self._waiting.popleft().result()
-
-    def __enter__(self) -> WorkerPool:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+def scoring_pool(jobs: int, scoring: Scoring) -> WorkerPool:
+    """Groups out to `jobs` workers, their snapshot rows back in sending order."""
+    return WorkerPool(jobs, _score, _setup, scoring)

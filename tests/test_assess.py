@@ -85,9 +85,9 @@ def test_workers_stop_when_the_main_process_is_killed_outright(tmp_path):
         import os, signal
         from datetime import date
         from exportkit.assess import load_rules
-        from exportkit.score_workers import Scoring, WorkerPool
+        from exportkit.score_workers import Scoring, scoring_pool
         rubric, market = load_rules(None, None)
-        pool = WorkerPool(2, Scoring(rubric, market, date(2026, 11, 23), True))
+        pool = scoring_pool(2, Scoring(rubric, market, date(2026, 11, 23), True))
         for _ in range(4):  # sent together: a worker starts for each until there are two
             list(pool.put([]))
         list(pool.drain())
@@ -108,7 +108,7 @@ def test_workers_stop_when_the_main_process_is_killed_outright(tmp_path):
 
 
 def test_the_cores_counted_are_those_a_container_s_cpu_quota_allows(tmp_path):
-    from exportkit.score_workers import available_cores
+    from exportkit.workers import available_cores
 
     cpu_max = tmp_path / "cpu.max"
     unlimited = available_cores(tmp_path / "absent")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from exportkit.cli.common import console, errors, fail, handle_errors, progress_factory
-from exportkit.cli.options import Db, Json
+from exportkit.cli.options import Db, Jobs, Json
 from exportkit.i18n import _
 from exportkit.labels import label, labels
 
@@ -31,6 +31,7 @@ def enroll(
         "--dry-run", help=_("Check everything and say what would change; write nothing."))
     ] = False,
     as_json: Json = False,
+    jobs: Jobs = None,
 ) -> None:
     """Enroll businesses, products, certificates, export records and rates.
 
@@ -42,9 +43,10 @@ def enroll(
     """
     from exportkit.ingest.enroll import EnrollOptions, enroll_files
     from exportkit.registry import open_registry
+    from exportkit.workers import default_jobs
 
     options = EnrollOptions(today=_today(), encoding=encoding, mapping=mapping,
-                            skip_bad=skip_bad, dry_run=dry_run)
+                            skip_bad=skip_bad, dry_run=dry_run, jobs=jobs or default_jobs())
     database = open_registry(db)
     if not files:
         from exportkit.cli.prompts import enroll_interactively

@@ -25,6 +25,8 @@ class ListFormat(StrEnum):
 Format = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output format."))]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file."))]
 Json = Annotated[bool, typer.Option("--json", help=_("Print JSON for scripts."))]
+Jobs = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=_(
+    "Processes that share a large run (default: one per core, at most 4)."))]
 
 
 class ReportFormat(StrEnum):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from exportkit.cli.common import console, emit, errors, handle_errors, print_table
-from exportkit.cli.options import Db, Output
+from exportkit.cli.options import Db, Jobs, Output
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 
@@ -40,9 +40,7 @@ def score(
                       ] = None,
     no_save: Annotated[bool, typer.Option("--no-save", help=_("Do not store the scores."))
                        ] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=_(
-        "Processes that score a large selection (default: one per core, at most 4)."))
-    ] = None,
+    jobs: Jobs = None,
     db: Db = None,
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help=_("Output format."))
                    ] = ScoreFormat.table,
@@ -62,7 +60,7 @@ def score(
     from exportkit.errors import UsageError
     from exportkit.registry import open_registry
     from exportkit.registry.facts import Selection
-    from exportkit.score_workers import default_jobs
+    from exportkit.workers import default_jobs
 
     if not (all_products or business or product or regency):
         raise UsageError(_("say what to score: --all, --business NIB, --product ID or "

@@ -16,10 +16,10 @@ from pathlib import Path
 from exportkit import safe_csv
 from exportkit.errors import InputRejected, RowProblem
 from exportkit.i18n import _
+from exportkit.ingest.checking import CHECK_CHUNK, RowChecker, SheetShape
 from exportkit.ingest.plan import Plan, make_plan
-from exportkit.ingest.readers import Sheet, open_sheets, shape_problem
+from exportkit.ingest.readers import Sheet, open_sheets
 from exportkit.ingest.spec import parse_mapping
-from exportkit.ingest.validate import validate_row
 from exportkit.registry.bulk import BulkWriter, Counts, Item
 
 BATCH_SIZE = 500
@@ -37,6 +37,8 @@ class EnrollOptions:
     skip_bad: bool = False
     dry_run: bool = False
     batch_size: int = BATCH_SIZE
+    jobs: int = 1  # processes that check the cells of a large file (exportkit.ingest.checking)
+    check_chunk: int = CHECK_CHUNK
 
 
 @dataclass
@@ -56,6 +58,7 @@ class EnrollReport:
     problem_count: int
     dry_run: bool
     written: bool
+    workers: int = 0  # processes that checked cells besides this one (0: none)
 
     def totals(self) -> dict[str, Counts]:
         totals: dict[str, Counts] = {}
@@ -140,9 +143,11 @@ def enroll_records(database, sets: list[tuple[str, list[dict]]], options: Enroll
 class _Run:
     """The state of one import: summaries, the problems listed and counted, reject files."""
 
-    def __init__(self, writer: BulkWriter, options: EnrollOptions):
+    def __init__(self, writer: BulkWriter, checker: RowChecker, options: EnrollOptions):
         self.writer = writer
+        self.checker = checker
         self.options = options
+        self.mapping = parse_mapping(options.mapping)
         self.summaries: list[SheetSummary] = []
         self.rejects: list[_Rejects] = []
         self.problems: list[RowProblem] = []
@@ -162,11 +167,11 @@ class _Run:
         headers = {c.field.name: c.header for c in plan.columns}
         batch: list[Item] = []
         rows = 0
-        for number, cells in sheet.read(progress(sheet.source, sheet.size) if progress else None):
+        read = sheet.read(progress(sheet.source, sheet.size) if progress else None)
+        shape = SheetShape.of(sheet, self.mapping, self.options.today)
+        for number, cells, record, row_problems in self.checker.checked(sheet, plan, read,
+                                                                        shape):
             rows += 1
-            record, row_problems = validate_row(plan, sheet.source, number, cells)
-            if (misfit := shape_problem(sheet, number, cells)) is not None:
-                row_problems = [misfit, *row_problems]
             if row_problems:
                 self.note(row_problems)
                 summary.counts.rejected += 1
@@ -194,7 +199,8 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
     with database.writer(bulk=True) as connection:
         transaction = connection.begin()
-        run = _Run(BulkWriter(connection), options)
+        checker = RowChecker(options.jobs, options.check_chunk)
+        run = _Run(BulkWriter(connection), checker, options)
         try:
             for sheet, plan in planned:
                 run.sheet(sheet, plan, progress)
@@ -209,12 +215,14 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             for rejects in run.rejects:
                 rejects.close(keep=False)
             raise
+        finally:
+            checker.close()
     keep = not failed and not options.dry_run
     for summary, rejects in zip(run.summaries, run.rejects, strict=True):
         summary.rejected_file = rejects.close(keep=keep)
     summaries, problems, problem_count = run.summaries, run.problems, run.problem_count
     report = EnrollReport(summaries, problems, problem_count, options.dry_run,
-                          written=keep)
+                          written=keep, workers=checker.workers)
     if failed:
         rows = sum(s.counts.rejected for s in summaries)
         raise InputRejected(

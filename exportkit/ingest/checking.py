@@ -1,0 +1,134 @@
+"""Checking rows' cells: here for a small file, in worker processes for a large one.
+
+Checking the cells is half of a large import's work and needs nothing but the row and the
+plan, so while the main process writes one batch to the registry, workers check the next.
+A worker rebuilds the sheet's plan from its header row (plans hold parsers that cannot
+travel between processes) and sends back each row's record and problems, in row order.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from exportkit.errors import RowProblem
+from exportkit.i18n import current_language, set_language
+from exportkit.ingest.plan import Plan, make_plan
+from exportkit.ingest.readers import Sheet, shape_problem
+from exportkit.ingest.validate import validate_row
+from exportkit.workers import WorkerPool
+
+CHECK_CHUNK = 1000  # rows per batch sent to a worker
+HERE_CHUNKS = 10  # a sheet's first chunks are checked in process: 10,000 rows take about
+# half a second, what starting the workers costs
+
+Checked = tuple[int, list, dict, list[RowProblem]]  # row number, cells, record, problems
+
+
+def check_row(plan: Plan, sheet: Sheet, number: int, cells: list
+              ) -> tuple[dict, list[RowProblem]]:
+    """A row's record, or the problems that stop it (cells that do not line up first)."""
+    record, problems = validate_row(plan, sheet.source, number, cells)
+    if (misfit := shape_problem(sheet, number, cells)) is not None:
+        problems = [misfit, *problems]
+    return record, problems
+
+
+@dataclass(frozen=True)
+class SheetShape:
+    """What a worker needs to check a sheet's rows as the main process would."""
+
+    source: str
+    headers: tuple[str, ...]
+    delimiter: str | None
+    name: str | None
+    mapping: tuple[tuple[str, str], ...]
+    today: date
+
+    @classmethod
+    def of(cls, sheet: Sheet, mapping: dict[str, str], today: date) -> SheetShape:
+        return cls(sheet.source, tuple(sheet.headers), sheet.delimiter, sheet.name,
+                   tuple(sorted(mapping.items())), today)
+
+    def plan(self) -> tuple[Plan, Sheet]:
+        sheet = Sheet(source=self.source, headers=list(self.headers), read=iter,
+                      name=self.name, delimiter=self.delimiter)
+        return make_plan(self.source, sheet.headers, dict(self.mapping), self.today,
+                         self.name, comma_groups=self.delimiter == ","), sheet
+
+
+# -- in a worker process ---------------------------------------------------------------------
+
+def _setup(language: str) -> dict:
+    set_language(language)  # problems are worded in the run's language
+    return {}  # SheetShape -> (plan, sheet), made once per sheet
+
+
+def _check(plans: dict, batch: tuple[SheetShape, list[tuple[int, list]]]
+           ) -> list[tuple[dict, list[RowProblem]]]:
+    shape, rows = batch
+    made = plans.get(shape)
+    if made is None:
+        made = plans[shape] = shape.plan()
+    plan, sheet = made
+    return [check_row(plan, sheet, number, cells) for number, cells in rows]
+
+
+# -- in the main process ---------------------------------------------------------------------
+
+class RowChecker:
+    """Checks the rows of one import's sheets, in row order. A sheet's first `here` chunks
+    are checked in this process (starting workers is not worth it for a small file); with
+    `jobs` > 1, worker processes check the rest, started once per import."""
+
+    def __init__(self, jobs: int, chunk: int = CHECK_CHUNK, here: int = HERE_CHUNKS):
+        self.jobs = jobs
+        self.chunk = chunk
+        self.here = here
+        self.workers = 0  # processes that checked rows: 0 when none were started
+        self._pool: WorkerPool | None = None
+        self._sent: deque[list[tuple[int, list]]] = deque()  # chunks out, oldest first
+
+    def checked(self, sheet: Sheet, plan: Plan, rows: Iterator[tuple[int, list]],
+                shape: SheetShape) -> Iterator[Checked]:
+        chunk: list[tuple[int, list]] = []
+        full = 0
+        for number, cells in rows:
+            chunk.append((number, cells))
+            if len(chunk) < self.chunk:
+                continue
+            full += 1
+            there = self.jobs > 1 and full > self.here
+            yield from self._send(shape, chunk) if there else self._here(plan, sheet, chunk)
+            chunk = []
+        if chunk:  # after the chunks still out, if any
+            yield from self._send(shape, chunk) if self._sent else self._here(plan, sheet,
+                                                                              chunk)
+        if self._pool is not None:
+            for results in self._pool.drain():
+                yield from _joined(self._sent.popleft(), results)
+
+    @staticmethod
+    def _here(plan: Plan, sheet: Sheet, chunk: list[tuple[int, list]]) -> Iterator[Checked]:
+        for number, cells in chunk:
+            yield (number, cells, *check_row(plan, sheet, number, cells))
+
+    def _send(self, shape: SheetShape, chunk: list[tuple[int, list]]) -> Iterator[Checked]:
+        if self._pool is None:
+            self._pool = WorkerPool(self.jobs, _check, _setup, current_language())
+            self.workers = self.jobs
+        self._sent.append(chunk)
+        for results in self._pool.put((shape, chunk)):
+            yield from _joined(self._sent.popleft(), results)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(None, None, None)
+            self._pool = None
+
+
+def _joined(rows: list[tuple[int, list]], results: list) -> Iterator[Checked]:
+    for (number, cells), (record, problems) in zip(rows, results, strict=True):
+        yield number, cells, record, problems

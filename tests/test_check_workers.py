@@ -1,0 +1,107 @@
+"""Cells checked in worker processes: the same registry, problems and rejected rows as
+checking them all in the main process, in the run's language."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+import pytest
+
+from exportkit.errors import InputRejected
+from exportkit.i18n import current_language, set_language
+from exportkit.ingest.enroll import EnrollOptions, enroll_files
+from exportkit.registry import open_registry
+from tests.conftest import SAMPLES
+
+CHUNK = 3  # rows per batch: the first ten batches are checked here, the rest by workers
+
+
+def _businesses(path):
+    """62 businesses (the last batch holds two) from the samples' rows with new NIBs and
+    names, with bad rows early and late: a NIB too short, a founding year in the future, a
+    stray delimiter, a repeat of a NIB three batches earlier, a row separated by commas."""
+    with (SAMPLES / "usaha.csv").open(encoding="utf-8") as stream:
+        header, *samples = list(csv.reader(stream, delimiter=";"))
+    lines = [";".join(header)]
+    for n in range(62):
+        row = list(samples[n % len(samples)])
+        row[0], row[2] = f"{9100000000000 + n:013d}", f"{row[2]} {n}"
+        if n in (4, 41):
+            row[0] = "12345"
+        if n in (9, 50):
+            row[9] = "2999"
+        if n == 33:
+            row[0] = f"{9100000000000 + 24:013d}"  # business 24's NIB again
+        line = ";".join(row)
+        if n in (12, 47):
+            line += ";stray"
+        if n == 55:
+            line = ",".join(row)
+        lines.append(line)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _products(path):
+    lines = ["NIB Usaha;Nama Produk;Kategori;Umur Simpan (hari)"]
+    for n in range(62):
+        lines.append(f"{9100000000000 + n:013d};Kursi {n};mebel;")
+        lines.append(f"{9100000000000 + n:013d};Sambal {n};sambal;{'x' if n % 17 == 5 else 200}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _stored(database) -> dict[str, list[tuple]]:
+    with database.reader() as connection:
+        return {table: connection.exec_driver_sql(
+            f"SELECT * FROM {table} ORDER BY id").all() for table in ("business", "product")}
+
+
+def _without_times(rows: list[tuple]) -> list[tuple]:
+    return [tuple(v for v in row if not (isinstance(v, str) and v[:2] == "20" and ":" in v))
+            for row in rows]
+
+
+@pytest.fixture
+def indonesian():
+    before = current_language()
+    set_language("id")
+    yield
+    set_language(before)
+
+
+def test_cells_checked_by_workers_land_as_if_checked_here(tmp_path, indonesian):
+    files = [_businesses(tmp_path / "usaha.csv"), _products(tmp_path / "produk.csv")]
+    runs = {}
+    for jobs in (1, 2):
+        database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
+        options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
+                                check_chunk=CHUNK)
+        report = enroll_files(database, files, options)
+        rejected = [(tmp_path / f"{name}.rejected.csv").read_text(encoding="utf-8-sig")
+                    for name in ("usaha.csv", "produk.csv")]
+        runs[jobs] = (report, rejected, _stored(database))
+    (here, here_rejected, here_rows), (there, there_rejected, there_rows) = runs[1], runs[2]
+    assert (here.workers, there.workers) == (0, 2)
+    problems = [(p.file, p.row, p.column, p.value, p.reason) for p in here.problems]
+    assert [(p.file, p.row, p.column, p.value, p.reason) for p in there.problems] == problems
+    # every kind of bad row, before and after the workers took over (rows past 31)
+    rows = {(p[0].rsplit("/", 1)[-1], p[1]) for p in problems}
+    assert {("usaha.csv", n + 2) for n in (4, 41, 9, 50, 12, 47, 33, 55)} <= rows
+    assert {("produk.csv", 2 * n + 3) for n in (5, 22, 39, 56)} <= rows
+    assert any("sebelumnya" in p[4] for p in problems)  # worded in Indonesian by workers too
+    assert there_rejected == here_rejected
+    assert [s.counts for s in there.sheets] == [s.counts for s in here.sheets]
+    assert here.sheets[0].counts.added == 54
+    assert {t: _without_times(r) for t, r in there_rows.items()} == {
+        t: _without_times(r) for t, r in here_rows.items()}
+
+
+def test_a_bad_row_found_by_a_worker_writes_nothing(tmp_path):
+    database = open_registry(str(tmp_path / "registry.db"))
+    options = EnrollOptions(today=date(2026, 11, 23), jobs=2, check_chunk=CHUNK)
+    with pytest.raises(InputRejected) as rejected:
+        enroll_files(database, [_businesses(tmp_path / "usaha.csv")], options)
+    assert {p.row for p in rejected.value.problems} >= {43, 49, 52, 57}
+    assert _stored(database) == {"business": [], "product": []}
