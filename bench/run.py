@@ -34,6 +34,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -437,8 +438,48 @@ def checks_only(csv_path: str) -> int:
 
 # -- measuring -------------------------------------------------------------------------------
 
+class TreeRss:
+    """The peak of the summed RSS of a process and all its descendants (worker processes
+    too), sampled from /proc every 0.1 s; 0 where there is no /proc."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_kib = pid, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kib
+
+    def _sample(self) -> None:
+        page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+        while not self._stop.wait(0.1):
+            parents = {}
+            for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+                try:
+                    stat = (entry / "stat").read_text()
+                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                except (ValueError, OSError):
+                    continue
+            tree, grew = {self.pid}, True
+            while grew:
+                more = {pid for pid, parent in parents.items() if parent in tree} - tree
+                tree |= more
+                grew = bool(more)
+            total = 0
+            for pid in tree:
+                try:
+                    total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page_kib
+                except (OSError, ValueError, IndexError):
+                    continue
+            self.peak_kib = max(self.peak_kib, total)
+
+
 def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
-    """Runs cmd; wall time and the peak RSS of that process (os.wait4 rusage, KiB)."""
+    """Runs cmd; wall time, the peak RSS of that process (os.wait4 rusage, KiB) and of it
+    with its worker processes (sampled)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     # Linux carries the peak RSS of the image a process replaces across exec, and
     # subprocess forks (vforks) from this Python process: its own size would leak into the
@@ -449,7 +490,9 @@ def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
         started = time.perf_counter()
         process = subprocess.Popen(wrapped, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
                                    env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+        tree = TreeRss(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
+        tree_kib = tree.stop()
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     rss = usage.ru_maxrss
@@ -458,7 +501,9 @@ def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
             rss = int(rss_file.read_text().split()[-1])
         except (OSError, ValueError, IndexError):
             pass
-    return {"cmd": cmd, "wall": wall, "rss_kib": rss, "rc": process.returncode,
+    # the tree holds /usr/bin/time too (about 2 MiB)
+    return {"cmd": cmd, "wall": wall, "rss_kib": rss, "tree_kib": tree_kib,
+            "rc": process.returncode,
             "user": usage.ru_utime, "sys": usage.ru_stime, "log": str(log)}
 
 
@@ -532,6 +577,7 @@ class Bench:
                       floor: str | None = None) -> dict:
         result = sorted(results, key=lambda r: r["wall"])[len(results) // 2]
         result["rss_kib"] = max(r["rss_kib"] for r in results)
+        result["tree_kib"] = max(r.get("tree_kib", 0) for r in results)
         result["rc"] = max(r["rc"] for r in results)
         self.record(step, result, None, what, floor, runs=[r["wall"] for r in results])
         return result
@@ -679,15 +725,16 @@ class Bench:
     # -- report --------------------------------------------------------------------------
 
     def table(self) -> str:
-        lines = ["| step | rows | wall s | rows/s | peak RSS MiB | x floor | exit |",
-                 "|---|---:|---:|---:|---:|---:|---:|"]
+        lines = ["| step | rows | wall s | rows/s | peak RSS MiB | all processes MiB | x floor "
+                 "| exit |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in self.results.values():
             floor = self.results.get(r.get("floor") or "")
             ratio = f"{r['wall'] / floor['wall']:.2f}x {r['floor']}" if floor else ""
             rate = f"{r['rows'] / r['wall']:,.0f}" if r.get("rows") else ""
             rows = f"{r['rows']:,}" if r.get("rows") else ""
             lines.append(f"| {r['what']} | {rows} | {r['wall']:.3f} | {rate} | "
-                         f"{r['rss_kib'] / 1024:.1f} | {ratio} | {r['rc']} |")
+                         f"{r['rss_kib'] / 1024:.1f} | {r.get('tree_kib', 0) / 1024:.1f} | "
+                         f"{ratio} | {r['rc']} |")
         return "\n".join(lines)
 
     def targets(self) -> str:
