@@ -440,7 +440,7 @@ def checks_only(csv_path: str) -> int:
 
 class TreeRss:
     """The peak of the summed RSS of a process and all its descendants (worker processes
-    too), sampled from /proc every 0.1 s; 0 where there is no /proc."""
+    too), sampled from /proc; 0 where there is no /proc."""
 
     def __init__(self, pid: int):
         self.pid, self.peak_kib = pid, 0
@@ -454,20 +454,14 @@ class TreeRss:
         return self.peak_kib
 
     def _sample(self) -> None:
+        # Reading every process's stat file costs: the tree is looked for once a second
+        # (workers live long), its members' sizes read four times a second.
         page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
-        while not self._stop.wait(0.1):
-            parents = {}
-            for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
-                try:
-                    stat = (entry / "stat").read_text()
-                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-                except (ValueError, OSError):
-                    continue
-            tree, grew = {self.pid}, True
-            while grew:
-                more = {pid for pid, parent in parents.items() if parent in tree} - tree
-                tree |= more
-                grew = bool(more)
+        tree, tick = {self.pid}, 0
+        while not self._stop.wait(0.25):
+            if tick % 4 == 0:
+                tree = self._tree()
+            tick += 1
             total = 0
             for pid in tree:
                 try:
@@ -475,6 +469,22 @@ class TreeRss:
                 except (OSError, ValueError, IndexError):
                     continue
             self.peak_kib = max(self.peak_kib, total)
+
+    def _tree(self) -> set[int]:
+        parents = {}
+        for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+            if entry.name.isdigit():
+                try:
+                    stat = (entry / "stat").read_text()
+                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                except (ValueError, OSError):
+                    continue
+        tree, grew = {self.pid}, True
+        while grew:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grew = bool(more)
+        return tree
 
 
 def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
