@@ -511,8 +511,9 @@ def measure(cmd: list[str], log: Path, env: dict | None = None) -> dict:
             rss = int(rss_file.read_text().split()[-1])
         except (OSError, ValueError, IndexError):
             pass
-    # the tree holds /usr/bin/time too (about 2 MiB)
-    return {"cmd": cmd, "wall": wall, "rss_kib": rss, "tree_kib": tree_kib,
+    # the tree holds /usr/bin/time too (about 2 MiB); a command shorter than a sample
+    # counts as its own peak
+    return {"cmd": cmd, "wall": wall, "rss_kib": rss, "tree_kib": max(tree_kib, rss),
             "rc": process.returncode,
             "user": usage.ru_utime, "sys": usage.ru_stime, "log": str(log)}
 

@@ -11,13 +11,20 @@ from __future__ import annotations
 import math
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.process
+import multiprocessing.queues
 import os
+import pickle
 import signal
 import threading
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+
+from exportkit.errors import ExportkitError
+from exportkit.i18n import _
 
 MOST_WORKERS = 4  # the main process reads and writes for all workers (a third to a half of
 # a run's work, by the profiles): more workers than this would wait on it
@@ -41,20 +48,39 @@ def default_jobs() -> int:
     return min(available_cores(), MOST_WORKERS)
 
 
+class WorkerStopped(ExportkitError):
+    """A worker process ended without sending its batch back (killed, out of memory)."""
+
+
 # -- in a worker process ---------------------------------------------------------------------
 
-_state: object = None
-
-
-def _start(setup: Callable[..., object], args: tuple) -> None:
-    global _state
+def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
+    """A worker's life: start up, then take batches and send back their results, in order,
+    until told to stop (None)."""
     # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
-    # back); a worker just finishes its batch, without a traceback of its own
+    # back); a worker just stops with it, without a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # a main process that is killed outright cannot stop its workers: they stop themselves
     threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
                      daemon=True).start()
-    _state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
+    state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
+    while (task := tasks.get()) is not None:
+        work, batch = task
+        try:
+            outcome = (True, work(state, batch))
+        except Exception as exc:  # sent back to be raised where the batch was sent from
+            outcome = (False, _portable(exc))
+        results.send(outcome)
+
+
+def _portable(exc: Exception) -> Exception:
+    """The exception itself if it can travel between processes, else its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError("".join(traceback.format_exception(exc)))
 
 
 def _exit_with(parent) -> None:
@@ -62,41 +88,106 @@ def _exit_with(parent) -> None:
     os._exit(1)
 
 
-def _run(work: Callable[[object, object], object], batch: object) -> object:
-    return work(_state, batch)
-
-
 # -- in the main process ---------------------------------------------------------------------
+
+class _Tasks(multiprocessing.queues.Queue):
+    @staticmethod
+    def _on_queue_feeder_error(exc, obj) -> None:
+        pass  # a batch that could not reach a killed worker: _take reports the worker
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    tasks: _Tasks  # batches in (a feeder thread writes them, so sending never blocks)
+    results: multiprocessing.connection.Connection  # results out, read end only
+
 
 class WorkerPool:
     """Batches out to `jobs` worker processes, `work(state, batch)` back in sending order.
+
     Each worker starts with `state = setup(*args)`; `setup` and `work` are module-level
-    functions (they travel by name). At most two batches per worker are in flight, so
-    memory stays flat."""
+    functions (they travel by name). Batches go to the workers in turn, and each worker
+    sends its results down a pipe of its own that only it writes to: so results are taken
+    in sending order, and a worker that dies, even halfway through sending, is noticed at
+    once (its pipe ends) instead of being waited for. At most two batches per worker are
+    in flight, so memory stays flat. A library caller's script needs the usual
+    `if __name__ == "__main__":` guard: workers are started by spawning Python afresh."""
 
     def __init__(self, jobs: int, work: Callable[[object, object], object],
                  setup: Callable[..., object], *args: object):
         # spawn, not fork: the main process may run threads (a progress bar) and holds
         # open database connections that a forked child must not inherit
-        self._executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(
-            "spawn"), initializer=_start, initargs=(setup, args))
+        context = multiprocessing.get_context("spawn")
         self._work = work
-        self._waiting: deque[Future] = deque()
+        self._workers: list[_Worker] = []
+        self._waiting: deque[_Worker] = deque()
         self._limit = 2 * jobs
+        self._turn = 0
+        # Ctrl-C while a worker starts would interrupt its interpreter's start-up with a
+        # traceback: it is held back until the workers are up (they ignore it), then the
+        # main process gets it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            try:
+                for _ in range(jobs):
+                    tasks = _Tasks(ctx=context)
+                    tasks.cancel_join_thread()  # at exit, never wait on a worker that is gone
+                    reader, writer = context.Pipe(duplex=False)
+                    process = context.Process(target=_serve, daemon=True,
+                                              args=(tasks, writer, setup, args))
+                    self._workers.append(_Worker(process, tasks, reader))
+                    process.start()
+                    writer.close()  # the worker holds the only writing end: its death ends it
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held Ctrl-C lands here
+        except BaseException:
+            self._stop(failed=True)
+            raise
 
     def put(self, batch: object) -> Iterator[object]:
         """Sends a batch; yields the results of the batches that must be taken to make
         room."""
-        self._waiting.append(self._executor.submit(_run, self._work, batch))
+        worker = self._workers[self._turn % len(self._workers)]
+        self._turn += 1
+        worker.tasks.put((self._work, batch))
+        self._waiting.append(worker)
         while len(self._waiting) > self._limit:
-            yield self._waiting.popleft().result()
+            yield self._take()
 
     def drain(self) -> Iterator[object]:
         while self._waiting:
-            yield self._waiting.popleft().result()
+            yield self._take()
+
+    def _take(self) -> object:
+        worker = self._waiting.popleft()
+        try:
+            done, value = worker.results.recv()
+        except (EOFError, OSError):
+            worker.process.join(5)
+            raise WorkerStopped(_(
+                "a worker process stopped unexpectedly (exit code {code}; killed, or out "
+                "of memory?); nothing was written. Run again, or with --jobs 1").format(
+                    code=worker.process.exitcode)) from None
+        if not done:
+            raise value
+        return value
+
+    def _stop(self, failed: bool) -> None:
+        started = [w for w in self._workers if w.process.pid is not None]
+        for worker in started:
+            if failed:
+                worker.process.kill()
+            elif worker.process.is_alive():
+                worker.tasks.put(None)
+        for worker in started:
+            worker.process.join(5 if failed else None)
+        for worker in self._workers:
+            worker.tasks.close()
+            worker.results.close()
 
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type, *exc) -> None:
+        self._stop(failed=exc_type is not None or bool(self._waiting))

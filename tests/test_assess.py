@@ -88,10 +88,10 @@ def test_workers_stop_when_the_main_process_is_killed_outright(tmp_path):
         from exportkit.score_workers import Scoring, scoring_pool
         rubric, market = load_rules(None, None)
         pool = scoring_pool(2, Scoring(rubric, market, date(2026, 11, 23), True))
-        for _ in range(4):  # sent together: a worker starts for each until there are two
+        for _ in range(4):  # every worker gets batches
             list(pool.put([]))
         list(pool.drain())
-        print(*pool._executor._processes, flush=True)
+        print(*(w.process.pid for w in pool._workers), flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
     """
     out, err = tmp_path / "out.txt", tmp_path / "err.txt"  # not pipes a stray worker holds

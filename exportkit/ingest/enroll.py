@@ -37,7 +37,9 @@ class EnrollOptions:
     skip_bad: bool = False
     dry_run: bool = False
     batch_size: int = BATCH_SIZE
-    jobs: int = 1  # processes that check the cells of a large file (exportkit.ingest.checking)
+    # processes that check the cells of a large file (exportkit.ingest.checking); beyond 1,
+    # a script calling this needs `if __name__ == "__main__":` (workers are spawned)
+    jobs: int = 1
     check_chunk: int = CHECK_CHUNK
 
 

@@ -1,0 +1,130 @@
+"""The worker pool under failure: a worker that dies, even halfway through sending its
+results, or raises, and Ctrl-C while workers start. Each case runs in a child process with
+a time limit, so a hang fails the test instead of stopping the suite."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(not Path("/proc").is_dir() or os.name != "posix",
+                                reason="POSIX signals and process groups")
+
+
+# -- work run inside the workers (module level: the workers import it by name) --------------
+
+def nothing() -> None:
+    return None
+
+
+def echo(_state, batch):
+    return batch
+
+
+def big(_state, size: int) -> bytes:
+    return b"x" * size  # larger than a pipe holds: the worker blocks halfway through sending
+
+
+def fail(_state, batch):
+    raise ValueError(f"bad batch {batch}")
+
+
+def slow_start(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _run(script: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, **kwargs)
+
+
+def test_results_come_back_in_sending_order_across_workers():
+    done = _run("""if True:
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import echo, nothing
+        got = []
+        with WorkerPool(3, echo, nothing) as pool:
+            for n in range(50):
+                got.extend(pool.put(n))
+            got.extend(pool.drain())
+        print(got == list(range(50)))
+    """)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
+    done = _run("""if True:
+        import os, signal, time
+        from exportkit.workers import WorkerPool, WorkerStopped
+        from tests.test_workers import big, nothing
+        pool = WorkerPool(1, big, nothing)
+        try:
+            with pool:
+                list(pool.put(8 * 2**20))
+                worker = pool._workers[0]
+                while not worker.results.poll(0.05):  # the first bytes are in the pipe
+                    pass
+                time.sleep(0.2)
+                os.kill(worker.process.pid, signal.SIGKILL)
+                list(pool.drain())
+        except WorkerStopped as exc:
+            print("stopped:", exc)
+        print("alive:", [w.process.is_alive() for w in pool._workers])
+    """, timeout=60)
+    assert "stopped: a worker process stopped unexpectedly (exit code -9" in done.stdout, (
+        done.stdout, done.stderr)
+    assert "alive: [False]" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_an_error_in_a_worker_is_raised_where_the_batch_was_sent():
+    done = _run("""if True:
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import fail, nothing
+        pool = WorkerPool(2, fail, nothing)
+        try:
+            with pool:
+                for n in range(3):
+                    list(pool.put(n))
+                list(pool.drain())
+        except ValueError as exc:
+            print("raised:", exc)
+        print("alive:", [w.process.is_alive() for w in pool._workers])
+    """)
+    assert "raised: bad batch 0" in done.stdout, done.stderr
+    assert "alive: [False, False]" in done.stdout
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
+def test_ctrl_c_while_workers_start_stops_without_tracebacks(delay):
+    script = """if True:
+        import sys, time
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import echo, slow_start
+        print("starting", flush=True)
+        try:
+            with WorkerPool(2, echo, slow_start, 0.3) as pool:
+                list(pool.put(1))
+                time.sleep(5)
+                list(pool.drain())
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(130)
+    """
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             start_new_session=True)  # a group of its own, as a terminal's
+    assert child.stdout.readline().strip() == "starting"
+    time.sleep(delay)
+    os.killpg(child.pid, signal.SIGINT)  # what Ctrl-C sends: to the whole group
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, (out, err)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
