@@ -20,6 +20,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,11 +61,12 @@ def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
     # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
     # back); a worker just stops with it, without a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # a main process that is killed outright cannot stop its workers: they stop themselves
     threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
                      daemon=True).start()
     state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
+    if hasattr(signal, "pthread_sigmask"):  # POSIX: held back since it started; ignored now
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while (task := tasks.get()) is not None:
         work, batch = task
         try:
@@ -89,6 +91,21 @@ def _exit_with(parent) -> None:
 
 
 # -- in the main process ---------------------------------------------------------------------
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Ctrl-C held back in this thread, and in the processes it starts, until the block
+    ends; then a Ctrl-C pressed meanwhile arrives. (Windows has no signal masks: there a
+    worker starting up may print its own traceback.)"""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
 
 class _Tasks(multiprocessing.queues.Queue):
     @staticmethod
@@ -125,22 +142,24 @@ class WorkerPool:
         self._limit = 2 * jobs
         self._turn = 0
         # Ctrl-C while a worker starts would interrupt its interpreter's start-up with a
-        # traceback: it is held back until the workers are up (they ignore it), then the
-        # main process gets it
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # traceback: it is held back while they are started (they inherit the hold until
+        # they ignore it), then the main process gets it
         try:
-            try:
-                for _ in range(jobs):
-                    tasks = _Tasks(ctx=context)
-                    tasks.cancel_join_thread()  # at exit, never wait on a worker that is gone
-                    reader, writer = context.Pipe(duplex=False)
-                    process = context.Process(target=_serve, daemon=True,
-                                              args=(tasks, writer, setup, args))
-                    self._workers.append(_Worker(process, tasks, reader))
-                    process.start()
+            writers = []
+            for _ in range(jobs):
+                # made before the hold: the first queue starts multiprocessing's resource
+                # tracker, whose start-up lets Ctrl-C through again
+                tasks = _Tasks(ctx=context)
+                tasks.cancel_join_thread()  # at exit, never wait on a worker that is gone
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_serve, daemon=True,
+                                          args=(tasks, writer, setup, args))
+                self._workers.append(_Worker(process, tasks, reader))
+                writers.append(writer)
+            with _ctrl_c_held():
+                for worker, writer in zip(self._workers, writers, strict=True):
+                    worker.process.start()
                     writer.close()  # the worker holds the only writing end: its death ends it
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held Ctrl-C lands here
         except BaseException:
             self._stop(failed=True)
             raise

@@ -41,6 +41,14 @@ def slow_start(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def held_at_start() -> bool:
+    return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+
+
+def state(state, _batch):
+    return state
+
+
 def _run(script: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, **kwargs)
@@ -48,16 +56,20 @@ def _run(script: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProc
 
 def test_results_come_back_in_sending_order_across_workers():
     done = _run("""if True:
+        import signal
         from exportkit.workers import WorkerPool
         from tests.test_workers import echo, nothing
         got = []
         with WorkerPool(3, echo, nothing) as pool:
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # Ctrl-C works again here
             for n in range(50):
                 got.extend(pool.put(n))
             got.extend(pool.drain())
-        print(got == list(range(50)))
+            got.extend(pool.put(50))  # a pool drained takes more batches (the next sheet)
+            got.extend(pool.drain())
+        print(got == list(range(51)), held)
     """)
-    assert done.stdout.strip() == "True", done.stderr
+    assert done.stdout.strip() == "True set()", done.stderr
 
 
 def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
@@ -101,6 +113,22 @@ def test_an_error_in_a_worker_is_raised_where_the_batch_was_sent():
     """)
     assert "raised: bad batch 0" in done.stdout, done.stderr
     assert "alive: [False, False]" in done.stdout
+
+
+def test_workers_start_with_ctrl_c_held_back_and_the_main_process_gets_it_again():
+    # held from before a worker's interpreter starts until it ignores Ctrl-C: what makes a
+    # Ctrl-C at any moment of the start-up harmless (the resource tracker's own start-up,
+    # on the first pool of a process, lets it through: the pool starts that first)
+    done = _run("""if True:
+        import signal
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import held_at_start, state
+        with WorkerPool(2, state, held_at_start) as pool:
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+            started = [*pool.put(1), *pool.put(2), *pool.drain()]
+        print(started, held)
+    """)
+    assert done.stdout.strip() == "[True, True] set()", done.stderr
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
