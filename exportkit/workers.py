@@ -64,16 +64,23 @@ def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
     # a main process that is killed outright cannot stop its workers: they stop themselves
     threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
                      daemon=True).start()
-    state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
+    try:
+        state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
+    except Exception as exc:  # raised where this worker's first batch is taken
+        results.send((False, _portable(exc)))
+        return
     if hasattr(signal, "pthread_sigmask"):  # POSIX: held back since it started; ignored now
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while (task := tasks.get()) is not None:
-        work, batch = task
+        work, batch = pickle.loads(task)
         try:
             outcome = (True, work(state, batch))
         except Exception as exc:  # sent back to be raised where the batch was sent from
             outcome = (False, _portable(exc))
-        results.send(outcome)
+        try:
+            results.send(outcome)  # pickled whole before a byte is written
+        except Exception as exc:
+            results.send((False, _portable(exc)))
 
 
 def _portable(exc: Exception) -> Exception:
@@ -107,16 +114,11 @@ def _ctrl_c_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
-class _Tasks(multiprocessing.queues.Queue):
-    @staticmethod
-    def _on_queue_feeder_error(exc, obj) -> None:
-        pass  # a batch that could not reach a killed worker: _take reports the worker
-
-
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
-    tasks: _Tasks  # batches in (a feeder thread writes them, so sending never blocks)
+    tasks: multiprocessing.queues.Queue  # batches in (a feeder thread writes them, so
+    # sending never blocks; a dead worker's batches just wait there)
     results: multiprocessing.connection.Connection  # results out, read end only
 
 
@@ -137,6 +139,8 @@ class WorkerPool:
         # open database connections that a forked child must not inherit
         context = multiprocessing.get_context("spawn")
         self._work = work
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
         self._workers: list[_Worker] = []
         self._waiting: deque[_Worker] = deque()
         self._limit = 2 * jobs
@@ -144,12 +148,12 @@ class WorkerPool:
         # Ctrl-C while a worker starts would interrupt its interpreter's start-up with a
         # traceback: it is held back while they are started (they inherit the hold until
         # they ignore it), then the main process gets it
+        writers = []
         try:
-            writers = []
             for _ in range(jobs):
                 # made before the hold: the first queue starts multiprocessing's resource
                 # tracker, whose start-up lets Ctrl-C through again
-                tasks = _Tasks(ctx=context)
+                tasks = context.Queue()
                 tasks.cancel_join_thread()  # at exit, never wait on a worker that is gone
                 reader, writer = context.Pipe(duplex=False)
                 process = context.Process(target=_serve, daemon=True,
@@ -161,6 +165,8 @@ class WorkerPool:
                     worker.process.start()
                     writer.close()  # the worker holds the only writing end: its death ends it
         except BaseException:
+            for writer in writers:
+                writer.close()
             self._stop(failed=True)
             raise
 
@@ -168,9 +174,12 @@ class WorkerPool:
         """Sends a batch; yields the results of the batches that must be taken to make
         room."""
         worker = self._workers[self._turn % len(self._workers)]
+        # pickled here, not by the queue's feeder thread: a batch that cannot travel
+        # raises now instead of never reaching the worker
+        task = pickle.dumps((self._work, batch), protocol=pickle.HIGHEST_PROTOCOL)
         self._turn += 1
-        worker.tasks.put((self._work, batch))
-        self._waiting.append(worker)
+        self._waiting.append(worker)  # first: a Ctrl-C from here on leaves it to be killed
+        worker.tasks.put(task)
         while len(self._waiting) > self._limit:
             yield self._take()
 
@@ -179,9 +188,12 @@ class WorkerPool:
             yield self._take()
 
     def _take(self) -> object:
-        worker = self._waiting.popleft()
+        # taken off once its result is in: a Ctrl-C meanwhile leaves it waiting, so the
+        # pool knows to kill its workers, not to wait for them
+        worker = self._waiting[0]
         try:
             done, value = worker.results.recv()
+            self._waiting.popleft()
         except (EOFError, OSError):
             worker.process.join(5)
             raise WorkerStopped(_(
@@ -200,13 +212,21 @@ class WorkerPool:
             elif worker.process.is_alive():
                 worker.tasks.put(None)
         for worker in started:
-            worker.process.join(5 if failed else None)
+            worker.process.join(5 if failed else 60)
+            if worker.process.is_alive():  # a stop must never hang on a worker
+                worker.process.kill()
+                worker.process.join(5)
         for worker in self._workers:
             worker.tasks.close()
             worker.results.close()
+
+    def close(self, failed: bool = False) -> None:
+        """Stops the workers: told to finish, or killed when the run failed or a batch is
+        still out (its worker may be stuck sending a result nobody will take)."""
+        self._stop(failed=failed or bool(self._waiting))
 
     def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, exc_type, *exc) -> None:
-        self._stop(failed=exc_type is not None or bool(self._waiting))
+        self.close(failed=exc_type is not None)

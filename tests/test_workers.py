@@ -41,6 +41,15 @@ def slow_start(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def slow_big(_state, seconds: float) -> bytes:
+    time.sleep(seconds)
+    return b"x" * 2**20
+
+
+def broken_setup() -> None:
+    raise LookupError("no rules file")
+
+
 def held_at_start() -> bool:
     return signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
 
@@ -95,6 +104,49 @@ def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
         done.stdout, done.stderr)
     assert "alive: [False]" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_while_waiting_for_the_last_batch_kills_the_worker_instead_of_waiting():
+    # the worker is stuck sending a result nobody will take: waiting for it would hang
+    child = subprocess.Popen([sys.executable, "-c", """if True:
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import nothing, slow_big
+        pool = WorkerPool(1, slow_big, nothing)
+        list(pool.put(0.5))
+        print("waiting", flush=True)
+        try:
+            list(pool.drain())
+        except KeyboardInterrupt:
+            pool.close()  # as a caller that does not pass on why it stops
+            print("stopped:", [w.process.is_alive() for w in pool._workers], flush=True)
+    """], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout.readline().strip() == "waiting"
+    time.sleep(0.2)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert out.strip() == "stopped: [False]", (out, err)
+
+
+def test_a_batch_that_cannot_travel_and_a_failed_setup_are_raised_not_waited_for():
+    done = _run("""if True:
+        import threading
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import broken_setup, echo, nothing
+        with WorkerPool(1, echo, nothing) as pool:
+            try:
+                list(pool.put(threading.Lock()))
+            except TypeError as exc:
+                print("put:", type(exc).__name__)
+            print("then:", [*pool.put(7), *pool.drain()])
+        try:
+            with WorkerPool(1, echo, broken_setup) as pool:
+                list(pool.put(1))
+                list(pool.drain())
+        except LookupError as exc:
+            print("setup:", exc)
+    """, timeout=30)
+    assert done.stdout.split("\n")[:3] == ["put: TypeError", "then: [7]",
+                                           "setup: no rules file"], (done.stdout, done.stderr)
 
 
 def test_an_error_in_a_worker_is_raised_where_the_batch_was_sent():

@@ -123,10 +123,11 @@ class RowChecker:
         for results in self._pool.put((shape, chunk)):
             yield from _joined(self._sent.popleft(), results)
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Stops the workers: let finish, or (failed) killed at once."""
         if self._pool is not None:
-            self._pool.__exit__(None, None, None)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            pool.close(failed)
 
 
 def _joined(rows: list[tuple[int, list]], results: list) -> Iterator[Checked]:

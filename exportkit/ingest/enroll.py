@@ -213,6 +213,7 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             else:
                 transaction.commit()
         except BaseException:
+            checker.close(failed=True)
             transaction.rollback()
             for rejects in run.rejects:
                 rejects.close(keep=False)
