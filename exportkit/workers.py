@@ -137,10 +137,10 @@ class WorkerPool:
                  setup: Callable[..., object], *args: object):
         # spawn, not fork: the main process may run threads (a progress bar) and holds
         # open database connections that a forked child must not inherit
-        context = multiprocessing.get_context("spawn")
-        self._work = work
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
+        context = multiprocessing.get_context("spawn")
+        self._work = work
         self._workers: list[_Worker] = []
         self._waiting: deque[_Worker] = deque()
         self._limit = 2 * jobs
@@ -167,7 +167,7 @@ class WorkerPool:
         except BaseException:
             for writer in writers:
                 writer.close()
-            self._stop(failed=True)
+            self.close(failed=True)
             raise
 
     def put(self, batch: object) -> Iterator[object]:
@@ -204,7 +204,10 @@ class WorkerPool:
             raise value
         return value
 
-    def _stop(self, failed: bool) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Stops the workers: told to finish, or killed when the run failed or a batch is
+        still out (its worker may be stuck sending a result nobody will take)."""
+        failed = failed or bool(self._waiting)
         started = [w for w in self._workers if w.process.pid is not None]
         for worker in started:
             if failed:
@@ -219,11 +222,6 @@ class WorkerPool:
         for worker in self._workers:
             worker.tasks.close()
             worker.results.close()
-
-    def close(self, failed: bool = False) -> None:
-        """Stops the workers: told to finish, or killed when the run failed or a batch is
-        still out (its worker may be stuck sending a result nobody will take)."""
-        self._stop(failed=failed or bool(self._waiting))
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -1,11 +1,6 @@
 """A scoring run stores, for every product and business, the snapshot of its assessment."""
 
-import signal
-import subprocess
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -68,51 +63,3 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
     assert second == first
     assert (there.products, there.businesses, there.levels, there.blocked, there.lowest) == (
         here.products, here.businesses, here.levels, here.blocked, here.lowest)
-
-
-def _running(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
-    except FileNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
-def test_workers_stop_when_the_main_process_is_killed_outright(tmp_path):
-    # SIGKILL leaves no chance to shut the pool down: the workers must notice by themselves
-    script = """if True:
-        import os, signal
-        from datetime import date
-        from exportkit.assess import load_rules
-        from exportkit.score_workers import Scoring, scoring_pool
-        rubric, market = load_rules(None, None)
-        pool = scoring_pool(2, Scoring(rubric, market, date(2026, 11, 23), True))
-        for _ in range(4):  # every worker gets batches
-            list(pool.put([]))
-        list(pool.drain())
-        print(*(w.process.pid for w in pool._workers), flush=True)
-        os.kill(os.getpid(), signal.SIGKILL)
-    """
-    out, err = tmp_path / "out.txt", tmp_path / "err.txt"  # not pipes a stray worker holds
-    with out.open("w") as stdout, err.open("w") as stderr:
-        done = subprocess.run([sys.executable, "-c", script], stdout=stdout, stderr=stderr,
-                              timeout=120)
-    assert done.returncode == -signal.SIGKILL, err.read_text()
-    workers = [int(pid) for pid in out.read_text().split()]
-    assert len(workers) == 2
-    deadline = time.monotonic() + 30
-    while any(map(_running, workers)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(map(_running, workers))
-
-
-def test_the_cores_counted_are_those_a_container_s_cpu_quota_allows(tmp_path):
-    from exportkit.workers import available_cores
-
-    cpu_max = tmp_path / "cpu.max"
-    unlimited = available_cores(tmp_path / "absent")
-    for text, expected in [("max 100000", unlimited), ("150000 100000", min(unlimited, 2)),
-                           ("50000 100000", 1), ("garbage", unlimited)]:
-        cpu_max.write_text(text + "\n")
-        assert available_cores(cpu_max) == expected, text
