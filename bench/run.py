@@ -16,7 +16,8 @@ Then times each step as a subprocess (wall time, and peak RSS of that process fr
 os.wait4's rusage) and prints a Markdown table, also written to results-<rows>.md (and the
 raw numbers to results-<rows>.json). Targets are measured and reported, never asserted.
 
-Steps (for --only): generate, floor, floor_products, sqlite_utils, sqlite_utils_text,
+Steps (for --only): generate, floor, floor_products, schema_floor, schema_floor_products,
+sqlite_utils, sqlite_utils_text,
 checks_only, enroll_businesses, enroll_products, enroll_exports, score, shortlist, exports_report,
 list_businesses, startup, pg_floor, pg_enroll. Steps after enroll_businesses use the
 registry the earlier steps left (run with --keep to reuse it across invocations).
@@ -48,7 +49,8 @@ SQLITE_UTILS = str(BIN / "sqlite-utils") if (BIN / "sqlite-utils").exists() else
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
-STEPS = ("generate", "floor", "floor_products", "sqlite_utils", "sqlite_utils_text",
+STEPS = ("generate", "floor", "floor_products", "schema_floor", "schema_floor_products",
+         "sqlite_utils", "sqlite_utils_text",
          "checks_only", "enroll_businesses", "enroll_products", "enroll_exports", "score",
          "shortlist", "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
 
@@ -401,6 +403,65 @@ def floor_sqlite(csv_path: str, db_path: str, delimiter: str) -> int:
     return count
 
 
+# The file's columns, by position, as the registry's columns (None: not stored there).
+SCHEMA_COLUMNS = {
+    "business": ("nib", "npwp", "name", "legal_form", "regency", "province", "sector",
+                 "employees", "annual_revenue", "founded_year", "export_experience", "phone"),
+    "product": (None, None, None, "name", "category", "hs_code", "wood_based", "perishable",
+                "shelf_life_days", "primary_packaging", "export_carton", "transit_protection",
+                "food_grade", "label_complete", "label_languages", "gtin", "wood_packaging",
+                "ispm15_marked", "monthly_capacity", "unit", "fob_price_usd"),
+}
+
+
+BULK_CACHE_KIB = 32_768  # exportkit.registry.engine.CACHE_KIB, the page cache of an import
+
+
+def new_registry(db_path: str) -> None:
+    from exportkit.registry import open_registry
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(db_path + suffix).unlink(missing_ok=True)
+    open_registry(db_path)
+
+
+def schema_floor(csv_path: str, db_path: str, delimiter: str, table: str) -> int:
+    """The floor with the registry's own tables and indexes: the file's cells as they are,
+    no checks, into exportkit's schema (created by its migrations), with the pragmas of
+    its bulk imports. What writing these rows costs SQLite, whoever writes them. The
+    registry is made beforehand (`_new_registry`), so exportkit's imports are not timed."""
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+                   f"cache_size = -{BULK_CACHE_KIB}"):
+        connection.execute(f"PRAGMA {pragma}")
+    positions = [(i, c) for i, c in enumerate(SCHEMA_COLUMNS[table]) if c]
+    columns = ["name_key", *(c for _, c in positions), "created_at", "updated_at"]
+    if table == "product":
+        columns.insert(0, "business_id")
+    now = "2026-01-01 00:00:00.000000"
+    name_at = SCHEMA_COLUMNS[table].index("name")
+
+    def rows():
+        # the bench's product file lists three products per business, in the businesses'
+        # order, so a product's business is its row number over three
+        for n, cells in enumerate(reader):
+            row = [cells[name_at].lower(), *(cells[i] for i, _ in positions), now, now]
+            if table == "product":
+                row.insert(0, n // 3 + 1)
+            yield row
+
+    with open(csv_path, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream, delimiter=delimiter)
+        next(reader)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                               f"({', '.join('?' * len(columns))})", rows())
+        connection.execute("COMMIT")
+    count = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    connection.close()
+    return count
+
+
 def floor_postgres(csv_path: str, dsn: str, delimiter: str) -> int:
     import psycopg
 
@@ -628,6 +689,18 @@ class Bench:
             self.run_step("floor_products",
                           [PY, me, "_floor_sqlite", p, str(self.out / "floor_p.db"), ","],
                           3 * n, "floor: stdlib sqlite3 + csv, products")
+        schema_db = str(self.out / "schema_floor.db")
+        if self.wanted("schema_floor"):
+            subprocess.run([PY, me, "_new_registry", schema_db], check=True)
+            self.run_step("schema_floor", [PY, me, "_schema_floor", b, schema_db, ";",
+                                           "business"],
+                          n, "floor with the registry's tables and indexes, no checks, "
+                          "businesses", "floor")
+        if self.wanted("schema_floor_products"):
+            self.run_step("schema_floor_products", [PY, me, "_schema_floor", p, schema_db, ",",
+                                                    "product"],
+                          3 * n, "floor with the registry's tables and indexes, no checks, "
+                          "products", "floor_products")
         if self.wanted("sqlite_utils"):
             target = self.out / "sqlite_utils.db"
             target.unlink(missing_ok=True)
@@ -840,7 +913,8 @@ class Bench:
         if self.args.keep:
             return
         for path in [*self.files.values(), self.registry, self.out / "floor.db",
-                     self.out / "floor_p.db", self.out / "sqlite_utils.db",
+                     self.out / "floor_p.db", self.out / "schema_floor.db",
+                     self.out / "sqlite_utils.db",
                      self.out / "sqlite_utils_text.db"]:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(path) + suffix).unlink(missing_ok=True)
@@ -866,6 +940,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "_floor_sqlite":
         print(floor_sqlite(*argv[1:4]), "rows")
+        return 0
+    if argv and argv[0] == "_new_registry":
+        new_registry(argv[1])
+        return 0
+    if argv and argv[0] == "_schema_floor":
+        print(schema_floor(*argv[1:5]), "rows")
         return 0
     if argv and argv[0] == "_checks_only":
         print(checks_only(argv[1]), "rows passed")
