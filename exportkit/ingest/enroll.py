@@ -154,15 +154,28 @@ class _Run:
         self.rejects: list[_Rejects] = []
         self.problems: list[RowProblem] = []
         self.problem_count = 0
+        self._order: dict[str, int] = {}  # source -> its place among the sheets
 
     def note(self, problems: list[RowProblem]) -> None:
+        """Keeps the first MAX_LISTED problems in file order (a repeat can be found after
+        rows below it), counts them all."""
         self.problem_count += len(problems)
-        room = max(MAX_LISTED - len(self.problems), 0)
-        self.problems.extend(problems[:room])
+        self.problems.extend(problems)
+        if len(self.problems) > 2 * MAX_LISTED:
+            self._trim()
+
+    def _trim(self) -> None:
+        self.problems.sort(key=lambda p: (self._order.get(p.file, len(self._order)), p.row))
+        del self.problems[MAX_LISTED:]
+
+    def listed(self) -> list[RowProblem]:
+        self._trim()
+        return self.problems
 
     def sheet(self, sheet: Sheet, plan: Plan, progress: ProgressFactory | None) -> None:
         summary = SheetSummary(sheet.source, plan.kind.name, Counts(), plan.ignored,
                                list(sheet.notes))
+        self._order.setdefault(sheet.source, len(self._order))
         rejects = _Rejects(sheet, self.options.skip_bad and not self.options.dry_run)
         self.summaries.append(summary)
         self.rejects.append(rejects)
@@ -184,6 +197,7 @@ class _Run:
                 self._flush(plan, batch, summary, rejects)
         if batch:
             self._flush(plan, batch, summary, rejects)
+        self._settle(sheet, summary, rejects)
         if rows == 0:
             summary.notes.append(_("no rows below the header row; nothing to enroll from it"))
 
@@ -196,13 +210,27 @@ class _Run:
             rejects.add(item.cells, f"{problem.column}: {problem.reason}")
         batch.clear()
 
+    def _settle(self, sheet: Sheet, summary: SheetSummary, rejects: _Rejects) -> None:
+        """The repeats a fresh load finds at the end of the sheet (rows it had written):
+        their cells are read again for the rejected-rows file."""
+        result = self.writer.settle()
+        if not result.problems:
+            return
+        summary.counts += result.counts
+        self.note([problem for _, problem in result.problems])
+        if rejects.path is not None:
+            wanted = {item.row for item, _problem in result.problems}
+            cells = {number: row for number, row in sheet.read(None) if number in wanted}
+            for item, problem in result.problems:
+                rejects.add(cells.get(item.row), f"{problem.column}: {problem.reason}")
+
 
 def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
     with database.writer(bulk=True) as connection:
         transaction = connection.begin()
         checker = RowChecker(options.jobs, options.check_chunk)
-        run = _Run(BulkWriter(connection), checker, options)
+        run = _Run(BulkWriter(connection, fresh_loads=True), checker, options)
         try:
             for sheet, plan in planned:
                 run.sheet(sheet, plan, progress)
@@ -223,7 +251,7 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
     keep = not failed and not options.dry_run
     for summary, rejects in zip(run.summaries, run.rejects, strict=True):
         summary.rejected_file = rejects.close(keep=keep)
-    summaries, problems, problem_count = run.summaries, run.problems, run.problem_count
+    summaries, problems, problem_count = run.summaries, run.listed(), run.problem_count
     report = EnrollReport(summaries, problems, problem_count, options.dry_run,
                           written=keep, workers=checker.workers)
     if failed:

@@ -107,7 +107,7 @@ class BulkWriter:
     per row and keeps memory flat however large a clean file.
     """
 
-    def __init__(self, connection: Connection, resolve=None):
+    def __init__(self, connection: Connection, resolve=None, fresh_loads: bool = False):
         self.conn = connection
         self.now = utcnow()
         self._now = driver.value(connection, self.now)
@@ -115,6 +115,11 @@ class BulkWriter:
         # resolve(table, existing, changed, item) -> the changes to apply; None applies all.
         # Merges use it to keep conflicting values by a policy and to list the conflicts.
         self.resolve = resolve
+        # fresh_loads: a sheet of businesses that finds the table empty is loaded as a
+        # FreshLoad (exportkit/registry/fresh.py), settled at the end of the sheet
+        self.fresh_loads = fresh_loads
+        self._fresh = None  # the FreshLoad under way
+        self._sheet_started = False
         self._sources: dict[str, int] = {}
         self._next_id: dict[str, int] = {}
         # kind -> runs of ids this import inserted from consecutive rows of one file:
@@ -174,8 +179,8 @@ class BulkWriter:
                 runs.append((ids.start + at, number, items[first].row))
                 first = at
 
-    def _earlier(self, kind: str, ids: set[int]) -> dict[int, str]:
-        """Of these registry rows, the ones this import met already: id -> "file:row"."""
+    def _origin(self, kind: str, ids: set[int]) -> dict[int, tuple[str, int]]:
+        """Of these registry rows, the ones this import met already: id -> (file, row)."""
         if not ids:
             return {}
         names = {number: source for source, number in self._sources.items()}
@@ -185,15 +190,22 @@ class BulkWriter:
             at = bisect_right(starts, row_id) - 1
             if at >= 0 and row_id < runs[at][0]:
                 _stop, number, first_row = runs[at]
-                found[row_id] = f"{names[number]}:{first_row + row_id - starts[at]}"
+                found[row_id] = (names[number], first_row + row_id - starts[at])
         rest = ids - found.keys()
         if rest:
             rows = self.conn.exec_driver_sql(
                 f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = "
                 f"{self.mark} AND row_id IN ({', '.join([self.mark] * len(rest))})",
                 (kind, *rest)).all()
-            found.update((row_id, f"{names[number]}:{row}") for row_id, number, row in rows)
+            found.update((row_id, (names[number], row)) for row_id, number, row in rows)
         return found
+
+    def _earlier(self, kind: str, ids: set[int]) -> dict[int, str]:
+        """Of these registry rows, the ones this import met already: id -> "file:row", in
+        the order they were met."""
+        met = self._origin(kind, ids)
+        return {row_id: f"{source}:{row}" for row_id, (source, row) in sorted(
+            met.items(), key=lambda found: (self._sources[found[1][0]], found[1][1]))}
 
     def _first_time(self, kind: str, keyed: list[tuple[object, dict | None, Item]],
                     what: str, field: str, result: BatchResult
@@ -231,11 +243,25 @@ class BulkWriter:
         if rows:
             self.conn.exec_driver_sql(sql, rows)
 
+    def _insert(self, table, kind: str, columns: tuple[str, ...], rows: list[tuple],
+                items: list[Item]) -> range | list[int]:
+        """New rows (values of `columns`, as the driver takes them), one per item: given
+        their ids and times, inserted and noted. Returns their ids."""
+        ids = self._new_ids(table.name, len(rows))
+        now = self._now
+        driver.insert_many(self.conn, table.name, ["id", *columns, "created_at", "updated_at"],
+                           [(row_id, *values, now, now)
+                            for row_id, values in zip(ids, rows, strict=True)])
+        self._note_inserted(kind, ids, items)
+        return ids
+
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
-               counts: Counts) -> None:
+               counts: Counts) -> range | list[int]:
         """rows: (existing row or None, new values, item): inserts, updates, or nothing.
-        Every values dict of a kind has the same keys."""
+        Every values dict of a kind has the same keys. Returns the ids of the rows
+        inserted, in order."""
         inserts = [(values, item) for existing, values, item in rows if existing is None]
+        ids: range | list[int] = []
         updates = defaultdict(list)
         met = []
         for existing, values, item in rows:
@@ -252,18 +278,15 @@ class BulkWriter:
                 counts.unchanged += 1
         if inserts:
             columns = tuple(inserts[0][0])
-            ids = self._new_ids(table.name, len(inserts))
-            now = self._now
             dated = [c for c in columns if c in TIME_COLUMNS]
             if dated:  # only date and time columns need converting for the driver
                 for values, _item in inserts:
                     for c in dated:
                         values[c] = self._driver(values[c])
-            driver.insert_many(self.conn, table.name, ["id", *columns, "created_at",
-                                                       "updated_at"], [
-                (row_id, *map(values.__getitem__, columns), now, now)
-                for row_id, (values, _item) in zip(ids, inserts, strict=True)])
-            self._note_inserted(kind, ids, [item for _values, item in inserts])
+            ids = self._insert(table, kind, columns,
+                               [tuple(map(values.__getitem__, columns))
+                                for values, _item in inserts],
+                               [item for _values, item in inserts])
             counts.added += len(inserts)
         mark = self.mark
         for changed_columns, batch in updates.items():
@@ -274,6 +297,7 @@ class BulkWriter:
                  for u in batch])
             counts.updated += len(batch)
         self._note(kind, met)
+        return ids
 
     def _where_in(self, table: str, column: str, values: set, also: str = "") -> list:
         """(id[, also]) of the rows whose `column` is one of `values`: a bare driver query,
@@ -363,7 +387,20 @@ class BulkWriter:
     # -- kinds --------------------------------------------------------------------------
 
     def write(self, kind: str, items: list[Item]) -> BatchResult:
+        if kind == "business" and self.fresh_loads and not self._sheet_started:
+            from exportkit.registry.fresh import FreshLoad
+
+            self._fresh = FreshLoad.begin(self)
+        self._sheet_started = True
+        if kind == "business" and self._fresh is not None:
+            return self._fresh.write(items)
         return getattr(self, f"_write_{kind}")(items)
+
+    def settle(self) -> BatchResult:
+        """The end of a sheet: what a fresh load left for the end (its repeats by name)."""
+        self._sheet_started = False
+        fresh, self._fresh = self._fresh, None
+        return BatchResult() if fresh is None else fresh.settle()
 
     def _write_rate(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
@@ -407,9 +444,11 @@ class BulkWriter:
                          earlier.get(by_nib[nib]["id"]) if nib in by_nib else None)
                 field, shown = "nib", nib
             else:
+                # the first row of this name: met in an earlier batch, else in this one
                 first = seen_name.get(nkey)
-                place = (first.place if first is not None else
-                         next((earlier[b["id"]] for b in named if b["id"] in earlier), None))
+                ids = {b["id"] for b in named}
+                place = next((p for row_id, p in earlier.items() if row_id in ids),
+                             first.place if first is not None else None)
                 field, shown = "name", nkey
             if place is None and nib and nib not in by_nib:
                 # no business has this NIB yet: one without a NIB met earlier is this one

@@ -1,0 +1,175 @@
+"""A sheet of businesses loaded into an empty business table: the name index built once.
+
+Inserting a million businesses into the name-key index one by one makes SQLite read and
+rewrite index pages at random (the index outgrows the page cache), and so does looking
+each batch up in it; building the index after the load is one sort. So an import that
+finds the business table empty drops that index, checks each batch against the NIBs only
+(their index is unique and stays), and at the end of the sheet builds the index again and
+finds the repeats that only a name shows. The rules are those of a load into a registry
+that holds rows (BulkWriter._write_business; a property test holds the two equal):
+
+- a row whose NIB came earlier is a repeat of that row;
+- else, a row whose name and regency came first on a row without a NIB is a repeat of it
+  (that row was this business before its NIB was known);
+- a row without a NIB is a repeat of any earlier row of its name and regency;
+- a repeat is refused and claims nothing: later rows are matched against the rows kept.
+
+The last rule is why a row whose NIB came earlier is inserted without its NIB (held in a
+temporary table) rather than refused at once: the earlier row may itself prove a repeat by
+its name, and then this row is the first of its NIB. Only rows that share a NIB or a name
+with another are looked at again, so a clean file costs one grouping query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from exportkit import i18n
+from exportkit.i18n import N_
+from exportkit.registry.bulk import (
+    BUSINESS_COLUMNS,
+    B,
+    BatchResult,
+    BulkWriter,
+    Item,
+)
+from exportkit.text import name_key
+
+NAME_INDEX = next(index for index in B.indexes if list(index.columns.keys()) == ["name_key"])
+CHUNK = 5_000  # ids or NIBs per IN (...) of the settling queries
+
+
+class FreshLoad:
+    def __init__(self, writer: BulkWriter):
+        self.writer = writer
+        self.conn = writer.conn
+        self.headers: dict[str, str] = {}
+        self.columns: tuple[str, ...] = ()
+        self.conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS ek_held (row_id INTEGER PRIMARY KEY, "
+            "nib TEXT NOT NULL)")
+        self.conn.exec_driver_sql("DELETE FROM ek_held")
+        NAME_INDEX.drop(self.conn)
+
+    @classmethod
+    def begin(cls, writer: BulkWriter) -> FreshLoad | None:
+        """A fresh load if the business table is empty, else None (the usual path)."""
+        conn = writer.conn
+        if _has_rows(conn):
+            return None
+        if conn.dialect.name == "postgresql":
+            # Another import may be filling the table too: wait for it, then look again.
+            # (SQLite: the writer's transaction holds the write lock already.)
+            conn.exec_driver_sql("LOCK TABLE business IN SHARE ROW EXCLUSIVE MODE")
+            if _has_rows(conn):
+                return None
+        return cls(writer)
+
+    def write(self, items: list[Item]) -> BatchResult:
+        """Inserts a batch: every row is new, but for the repeats found at settle()."""
+        writer = self.writer
+        result = BatchResult()
+        if items and not self.headers:
+            self.headers = items[0].headers
+        if not self.columns:
+            # the columns this sheet has: the others stay empty (NULL) for a new row
+            self.columns = (*(c for c in BUSINESS_COLUMNS if c in self.headers), "name_key")
+        nibs = {i.record["nib"] for i in items if i.record.get("nib")}
+        taken = {nib for _id, nib in writer._where_in("business", "nib", nibs, also="nib")}
+        columns = self.columns
+        rows, held = [], []
+        for at, item in enumerate(items):
+            record = item.record
+            record["name_key"] = name_key(record["name"], record.get("regency") or "")
+            nib = record.get("nib")
+            if nib:
+                if nib in taken:
+                    record["nib"] = None
+                    held.append((at, nib))
+                else:
+                    taken.add(nib)
+            rows.append(tuple(map(record.get, columns)))
+        ids = writer._insert(B, "business", columns, rows, items)
+        result.counts.added += len(rows)
+        if held:
+            writer._executemany(f"INSERT INTO ek_held (row_id, nib) VALUES ({writer.mark}, "
+                                f"{writer.mark})", [(ids[at], nib) for at, nib in held])
+        return result
+
+    def settle(self) -> BatchResult:
+        """Builds the name index, then refuses the repeats (their rows deleted) and gives
+        the rows kept their held NIBs."""
+        conn, writer = self.conn, self.writer
+        NAME_INDEX.create(conn)
+        held = dict(conn.exec_driver_sql("SELECT row_id, nib FROM ek_held").all())
+        conn.exec_driver_sql("DELETE FROM ek_held")
+        looked_at: dict[int, tuple[str | None, str]] = {
+            row_id: (held.get(row_id, nib), key) for row_id, nib, key in conn.exec_driver_sql(
+                "SELECT id, nib, name_key FROM business WHERE name_key IN (SELECT name_key "
+                "FROM business GROUP BY name_key HAVING count(*) > 1)")}
+        for chunk in _chunks(set(held.values())):
+            looked_at.update((row_id, (nib, key)) for row_id, nib, key in self._rows(
+                "nib", chunk))
+        for chunk in _chunks(held):
+            looked_at.update((row_id, (held[row_id], key)) for row_id, _nib, key
+                             in self._rows("id", chunk))
+        repeats = list(business_repeats((row_id, *looked_at[row_id])
+                                        for row_id in sorted(looked_at)))
+        result = BatchResult()
+        if repeats:
+            gone = {row_id for row_id, *_rest in repeats}
+            for chunk in _chunks(gone):
+                conn.exec_driver_sql(f"DELETE FROM business WHERE id IN "
+                                     f"({', '.join([writer.mark] * len(chunk))})", tuple(chunk))
+            result.counts.added -= len(gone)
+            origin = writer._origin("business", gone | {first for *_r, first in repeats})
+            for row_id, field, shown, first in repeats:
+                source, row = origin[row_id]
+                item = Item(source, row, {}, self.headers)
+                result.reject(item, item.col(field), shown,
+                              i18n._("the same {what} appears earlier, at {place}").format(
+                                  what=i18n._(N_("business")),
+                                  place="{}:{}".format(*origin[first])))
+            held = {row_id: nib for row_id, nib in held.items() if row_id not in gone}
+        writer._executemany(f"UPDATE business SET nib = {writer.mark} WHERE id = "
+                            f"{writer.mark}", [(nib, row_id) for row_id, nib in held.items()])
+        return result
+
+    def _rows(self, column: str, values: list) -> list[tuple]:
+        marks = ", ".join([self.writer.mark] * len(values))
+        return self.conn.exec_driver_sql(f"SELECT id, nib, name_key FROM business WHERE "
+                                         f"{column} IN ({marks})", tuple(values)).all()
+
+
+def business_repeats(rows: Iterable[tuple[int, str | None, str]]
+                     ) -> Iterator[tuple[int, str, str, int]]:
+    """(id, nib, name key) of a load's rows in the order read -> (id, field, value shown,
+    id of the first row) for each repeat, by the rules in the module's docstring."""
+    first_nib: dict[str, int] = {}
+    first_name: dict[str, tuple[int, bool]] = {}  # name key -> (id, had a NIB)
+    for row_id, nib, key in rows:
+        named = first_name.get(key)
+        if nib:
+            if nib in first_nib:
+                yield row_id, "nib", nib, first_nib[nib]
+                continue
+            if named is not None and not named[1]:
+                yield row_id, "name", key, named[0]
+                continue
+            first_nib[nib] = row_id
+            first_name.setdefault(key, (row_id, True))
+        elif named is not None:
+            yield row_id, "name", key, named[0]
+        else:
+            first_name[key] = (row_id, False)
+
+
+def _has_rows(conn) -> bool:
+    return conn.exec_driver_sql("SELECT 1 FROM business LIMIT 1").first() is not None
+
+
+def _chunks(values: Iterable) -> Iterator[list]:
+    values = iter(values)
+    while chunk := list(islice(values, CHUNK)):
+        yield chunk
