@@ -72,15 +72,34 @@ def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
     if hasattr(signal, "pthread_sigmask"):  # POSIX: held back since it started; ignored now
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while (task := tasks.get()) is not None:
-        work, batch = pickle.loads(task)
+        work, batch, streamed = pickle.loads(task)
+        if streamed:
+            _stream(results, work, state, batch)
+            continue
         try:
             outcome = (True, work(state, batch))
         except Exception as exc:  # sent back to be raised where the batch was sent from
             outcome = (False, _portable(exc))
-        try:
-            results.send(outcome)  # pickled whole before a byte is written
-        except Exception as exc:
-            results.send((False, _portable(exc)))
+        _send(results, outcome)
+
+
+def _send(results, outcome: tuple) -> None:
+    try:
+        results.send(outcome)  # pickled whole before a byte is written
+    except Exception as exc:
+        results.send((False, _portable(exc)))
+
+
+def _stream(results, work: Callable, state: object, task: object) -> None:
+    """Sends each result `work(state, task)` yields, then the end of the stream (None);
+    an error ends it too."""
+    try:
+        for item in work(state, task):
+            _send(results, (True, item))
+    except Exception as exc:
+        results.send((False, _portable(exc)))
+        return
+    results.send((None, None))
 
 
 def _portable(exc: Exception) -> Exception:
@@ -176,7 +195,7 @@ class WorkerPool:
         worker = self._workers[self._turn % len(self._workers)]
         # pickled here, not by the queue's feeder thread: a batch that cannot travel
         # raises now instead of never reaching the worker
-        task = pickle.dumps((self._work, batch), protocol=pickle.HIGHEST_PROTOCOL)
+        task = pickle.dumps((self._work, batch, False), protocol=pickle.HIGHEST_PROTOCOL)
         self._turn += 1
         self._waiting.append(worker)  # first: a Ctrl-C from here on leaves it to be killed
         worker.tasks.put(task)
@@ -187,22 +206,54 @@ class WorkerPool:
         while self._waiting:
             yield self._take()
 
+    def stream(self, work: Callable[[object, object], Iterator], tasks: list[object]
+               ) -> Iterator[object]:
+        """One task per worker, each answered by a stream of results (`work` yields them):
+        the results taken from the workers in turn, the first worker's first, until each
+        has ended its stream. For work split in turns, as a file's chunks read by every
+        worker and each checked by one. Nothing else may be out meanwhile."""
+        if self._waiting or len(tasks) != len(self._workers):
+            raise ValueError("stream() needs an idle pool and one task per worker")
+        for worker, task in zip(self._workers, tasks, strict=True):
+            message = pickle.dumps((work, task, True), protocol=pickle.HIGHEST_PROTOCOL)
+            self._waiting.append(worker)  # until its stream ends: killed on a failure
+            worker.tasks.put(message)
+        turn = 0
+        while self._waiting:
+            worker = self._workers[turn % len(self._workers)]
+            turn += 1
+            if worker not in self._waiting:
+                continue
+            done, value = self._receive(worker)
+            if done is None:
+                self._waiting.remove(worker)
+                continue
+            if not done:
+                raise value
+            if len(self._waiting) < len(self._workers):
+                raise RuntimeError("a worker sent a result after another ended its stream")
+            yield value
+
     def _take(self) -> object:
         # taken off once its result is in: a Ctrl-C meanwhile leaves it waiting, so the
         # pool knows to kill its workers, not to wait for them
         worker = self._waiting[0]
+        done, value = self._receive(worker)
+        self._waiting.popleft()
+        if not done:
+            raise value
+        return value
+
+    @staticmethod
+    def _receive(worker: _Worker) -> tuple[bool | None, object]:
         try:
-            done, value = worker.results.recv()
-            self._waiting.popleft()
+            return worker.results.recv()
         except (EOFError, OSError):
             worker.process.join(5)
             raise WorkerStopped(_(
                 "a worker process stopped unexpectedly (exit code {code}; killed, or out "
                 "of memory?); nothing was written. Run again, or with --jobs 1").format(
                     code=worker.process.exitcode)) from None
-        if not done:
-            raise value
-        return value
 
     def close(self, failed: bool = False) -> None:
         """Stops the workers: told to finish, or killed when the run failed or a batch is

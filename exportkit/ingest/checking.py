@@ -4,19 +4,26 @@ Checking the cells is half of a large import's work and needs nothing but the ro
 plan, so while the main process writes one batch to the registry, workers check the next.
 A worker rebuilds the sheet's plan from its header row (plans hold parsers that cannot
 travel between processes) and sends back each row's record and problems, in row order.
+
+A CSV file is read by every worker itself, each checking the chunks that are its turn:
+reading is cheap and the main process, which writes for all, is spared reading the rows
+and sending their cells (as much work as writing them, by the profiles). A sheet of a
+workbook or a JSON file is read by the main process, which sends the workers its chunks.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
+from pathlib import Path
 
 from exportkit.errors import RowProblem
-from exportkit.i18n import current_language, set_language
+from exportkit.i18n import _, current_language, set_language
 from exportkit.ingest.plan import Plan, make_plan
-from exportkit.ingest.readers import Sheet, shape_problem
+from exportkit.ingest.readers import FileProblem, Sheet, open_sheets, shape_problem
 from exportkit.ingest.validate import validate_row
 from exportkit.workers import WorkerPool
 
@@ -46,11 +53,15 @@ class SheetShape:
     name: str | None
     mapping: tuple[tuple[str, str], ...]
     today: date
+    path: str | None = None       # a CSV file, which workers read themselves
+    encoding: str | None = None   # as asked for (None: detected, as here)
 
     @classmethod
-    def of(cls, sheet: Sheet, mapping: dict[str, str], today: date) -> SheetShape:
+    def of(cls, sheet: Sheet, mapping: dict[str, str], today: date,
+           encoding: str | None = None) -> SheetShape:
         return cls(sheet.source, tuple(sheet.headers), sheet.delimiter, sheet.name,
-                   tuple(sorted(mapping.items())), today)
+                   tuple(sorted(mapping.items())), today,
+                   None if sheet.path is None else str(sheet.path), encoding)
 
     def plan(self) -> tuple[Plan, Sheet]:
         sheet = Sheet(source=self.source, headers=list(self.headers), read=iter,
@@ -76,6 +87,50 @@ def _check(plans: dict, batch: tuple[SheetShape, list[tuple[int, list]]]
     return [check_row(plan, sheet, number, cells) for number, cells in rows]
 
 
+@dataclass(frozen=True)
+class Turns:
+    """A worker's part of a CSV file: after the rows checked in the main process
+    (`skip`), chunks of `chunk` rows, of which every `every`-th from the `first`."""
+
+    shape: SheetShape
+    skip: int
+    chunk: int
+    first: int
+    every: int
+    cells: bool  # send the cells of good rows too (for a rejected-rows file)
+
+
+def _check_turns(plans: dict, turns: Turns) -> Iterator[tuple[int, list[Checked]]]:
+    """Reads the file and yields (bytes read so far, its chunk's rows checked) for each
+    chunk that is this worker's turn."""
+    shape = turns.shape
+    made = plans.get(shape)
+    if made is None:
+        made = plans[shape] = shape.plan()
+    plan, sheet = made
+    (again,) = open_sheets(Path(shape.path), shape.encoding)
+    if tuple(again.headers) != shape.headers:
+        raise FileProblem(_("{path}: the file changed while it was read; enroll it again")
+                          .format(path=shape.path))
+    read = 0
+
+    def advance(n: int) -> None:
+        nonlocal read
+        read += n
+
+    rows = islice(again.read(advance), turns.skip, None)
+    index = 0
+    while chunk := list(islice(rows, turns.chunk)):
+        if index % turns.every == turns.first:
+            checked = []
+            for number, cells in chunk:
+                record, problems = check_row(plan, sheet, number, cells)
+                checked.append((number, cells if problems or turns.cells else None, record,
+                                problems))
+            yield read, checked
+        index += 1
+
+
 # -- in the main process ---------------------------------------------------------------------
 
 class RowChecker:
@@ -83,16 +138,23 @@ class RowChecker:
     are checked in this process (starting workers is not worth it for a small file); with
     `jobs` > 1, worker processes check the rest, started once per import."""
 
-    def __init__(self, jobs: int, chunk: int = CHECK_CHUNK, here: int = HERE_CHUNKS):
+    def __init__(self, jobs: int, chunk: int = CHECK_CHUNK, here: int = HERE_CHUNKS,
+                 cells: bool = True):
+        """cells: every row comes with its cells (for a rejected-rows file); else only
+        the bad rows do, where workers read the file."""
         self.jobs = jobs
         self.chunk = chunk
         self.here = here
+        self.cells = cells
         self.workers = 0  # processes that checked rows: 0 when none were started
         self._pool: WorkerPool | None = None
         self._sent: deque[list[tuple[int, list]]] = deque()  # chunks out, oldest first
 
     def checked(self, sheet: Sheet, plan: Plan, rows: Iterator[tuple[int, list]],
-                shape: SheetShape) -> Iterator[Checked]:
+                shape: SheetShape, advance: Callable[[int], None] | None = None
+                ) -> Iterator[Checked]:
+        """`rows`: the sheet as read here; `advance`: the progress it reports, which
+        workers that read the file report instead."""
         chunk: list[tuple[int, list]] = []
         full = 0
         for number, cells in rows:
@@ -101,6 +163,10 @@ class RowChecker:
                 continue
             full += 1
             there = self.jobs > 1 and full > self.here
+            if there and shape.path is not None:
+                rows.close()  # the workers read the rest of the file themselves
+                yield from self._turns(shape, (full - 1) * self.chunk, advance)
+                return
             yield from self._send(shape, chunk) if there else self._here(plan, sheet, chunk)
             chunk = []
         if chunk:  # after the chunks still out, if any
@@ -115,13 +181,29 @@ class RowChecker:
         for number, cells in chunk:
             yield (number, cells, *check_row(plan, sheet, number, cells))
 
-    def _send(self, shape: SheetShape, chunk: list[tuple[int, list]]) -> Iterator[Checked]:
+    def _started(self) -> WorkerPool:
         if self._pool is None:
             self._pool = WorkerPool(self.jobs, _check, _setup, current_language())
             self.workers = self.jobs
+        return self._pool
+
+    def _send(self, shape: SheetShape, chunk: list[tuple[int, list]]) -> Iterator[Checked]:
+        pool = self._started()
         self._sent.append(chunk)
-        for results in self._pool.put((shape, chunk)):
+        for results in pool.put((shape, chunk)):
             yield from _joined(self._sent.popleft(), results)
+
+    def _turns(self, shape: SheetShape, skip: int, advance: Callable[[int], None] | None
+               ) -> Iterator[Checked]:
+        pool = self._started()
+        done = 0  # bytes read, as the furthest worker reported
+        for read, checked in pool.stream(_check_turns, [
+                Turns(shape, skip, self.chunk, k, self.jobs, self.cells)
+                for k in range(self.jobs)]):
+            if advance is not None and read > done:
+                advance(read - done)
+                done = read
+            yield from checked
 
     def close(self, failed: bool = False) -> None:
         """Stops the workers: let finish, or (failed) killed at once."""

@@ -182,10 +182,10 @@ class _Run:
         headers = {c.field.name: c.header for c in plan.columns}
         batch: list[Item] = []
         rows = 0
-        read = sheet.read(progress(sheet.source, sheet.size) if progress else None)
-        shape = SheetShape.of(sheet, self.mapping, self.options.today)
-        for number, cells, record, row_problems in self.checker.checked(sheet, plan, read,
-                                                                        shape):
+        advance = progress(sheet.source, sheet.size) if progress else None
+        shape = SheetShape.of(sheet, self.mapping, self.options.today, self.options.encoding)
+        for number, cells, record, row_problems in self.checker.checked(
+                sheet, plan, sheet.read(advance), shape, advance):
             rows += 1
             if row_problems:
                 self.note(row_problems)
@@ -229,7 +229,8 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
     with database.writer(bulk=True) as connection:
         transaction = connection.begin()
-        checker = RowChecker(options.jobs, options.check_chunk)
+        checker = RowChecker(options.jobs, options.check_chunk,
+                             cells=options.skip_bad and not options.dry_run)
         run = _Run(BulkWriter(connection, fresh_loads=True), checker, options)
         try:
             for sheet, plan in planned:

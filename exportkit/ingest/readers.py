@@ -39,6 +39,7 @@ class Sheet:
     name: str | None = None     # the sheet or JSON section name, when there is one
     delimiter: str | None = None  # CSV only
     notes: list[str] = field(default_factory=list)
+    path: Path | None = None    # CSV only: the file, which can be read again
 
 
 _MAGIC = [  # what a file is, by its first bytes; translated where it is shown
@@ -213,7 +214,7 @@ def _csv_sheet(path: Path, encoding: str | None) -> Sheet:
         raise FileProblem(_("{path}: cannot read the header row: {reason}").format(
             path=path, reason=exc)) from exc
     return Sheet(source=str(path), headers=[_header_text(h) for h in header_cells], read=rows,
-                 size=path.stat().st_size, delimiter=delimiter)
+                 size=path.stat().st_size, delimiter=delimiter, path=path)
 
 
 def _check_closed_quotes(path: Path, number: int, text: str, delimiter: str) -> None:

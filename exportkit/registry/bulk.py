@@ -255,6 +255,18 @@ class BulkWriter:
         self._note_inserted(kind, ids, items)
         return ids
 
+    def _new_rows(self, table, kind: str, fields: tuple[str, ...], items: list[Item],
+                  counts: Counts) -> range | list[int]:
+        """Rows the registry does not hold yet, inserted straight from their records: of
+        `fields`, those the sheet has a column for or the writer sets (the others stay
+        empty, NULL). No date fields: those need converting (_apply)."""
+        if not items:
+            return []
+        columns = columns_of(fields, items[0])
+        counts.added += len(items)
+        return self._insert(table, kind, columns,
+                            [tuple(map(item.record.get, columns)) for item in items], items)
+
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
                counts: Counts) -> range | list[int]:
         """rows: (existing row or None, new values, item): inserts, updates, or nothing.
@@ -509,14 +521,20 @@ class BulkWriter:
                  for key in [(item.record["business_id"], item.record["name_key"])]]
         fresh = self._first_time("product", keyed, N_("product of this business"),
                                  "product_name", result)
-        rows = []
+        rows, new = [], []
         for found, item in fresh:
             record = item.record
+            record["name"] = record["product_name"]
+            if found is None:
+                new.append(item)
+                continue
             values = dict(zip(PRODUCT_COLUMNS, map(record.get, PRODUCT_COLUMNS), strict=True))
             values.update(business_id=record["business_id"], name_key=record["name_key"],
-                          name=record["product_name"])
+                          name=record["name"])
             rows.append((found, values, item))
         self._apply(P, "product", rows, result.counts)
+        self._new_rows(P, "product", (*PRODUCT_COLUMNS, "business_id", "name_key", "name"),
+                       new, result.counts)
         return result
 
     def _write_certification(self, items: list[Item]) -> BatchResult:
@@ -599,6 +617,12 @@ class BulkWriter:
             rows.append((found, values, item))
         self._apply(E, "export", rows, result.counts)
         return result
+
+
+def columns_of(fields: tuple[str, ...], item: Item) -> tuple[str, ...]:
+    """Of `fields`, those a sheet's rows can hold: a column of the sheet, or set by the
+    writer (as it set them on this row)."""
+    return tuple(f for f in fields if f in item.headers or f in item.record)
 
 
 def _business_ref_key(record: dict) -> str:

@@ -66,3 +66,19 @@ def insert_many(connection: Connection, table: str, columns: list[str], rows: li
     placeholders = ", ".join([mark(connection)] * len(columns))
     connection.exec_driver_sql(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+
+
+def insert_new(connection: Connection, table: str, columns: list[str], rows: list[tuple],
+               unique: str) -> int:
+    """SQLite: inserts the rows whose `unique` column holds no value the table has (or an
+    earlier row of `rows`), skipping the others; returns how many were inserted. One
+    statement, where looking the values up first would be a second walk of the index."""
+    if not rows:
+        return 0
+    raw = connection.connection.driver_connection
+    before = raw.total_changes
+    placeholders = ", ".join(["?"] * len(columns))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({unique}) DO NOTHING", rows)
+    return raw.total_changes - before

@@ -27,12 +27,14 @@ from itertools import islice
 
 from exportkit import i18n
 from exportkit.i18n import N_
+from exportkit.registry import driver
 from exportkit.registry.bulk import (
     BUSINESS_COLUMNS,
     B,
     BatchResult,
     BulkWriter,
     Item,
+    columns_of,
 )
 from exportkit.text import name_key
 
@@ -70,32 +72,64 @@ class FreshLoad:
         """Inserts a batch: every row is new, but for the repeats found at settle()."""
         writer = self.writer
         result = BatchResult()
-        if items and not self.headers:
-            self.headers = items[0].headers
-        if not self.columns:
-            # the columns this sheet has: the others stay empty (NULL) for a new row
-            self.columns = (*(c for c in BUSINESS_COLUMNS if c in self.headers), "name_key")
-        nibs = {i.record["nib"] for i in items if i.record.get("nib")}
-        taken = {nib for _id, nib in writer._where_in("business", "nib", nibs, also="nib")}
-        columns = self.columns
-        rows, held = [], []
-        for at, item in enumerate(items):
+        for item in items:
             record = item.record
             record["name_key"] = name_key(record["name"], record.get("regency") or "")
-            nib = record.get("nib")
-            if nib:
-                if nib in taken:
-                    record["nib"] = None
-                    held.append((at, nib))
-                else:
-                    taken.add(nib)
-            rows.append(tuple(map(record.get, columns)))
-        ids = writer._insert(B, "business", columns, rows, items)
-        result.counts.added += len(rows)
+        if items and not self.columns:
+            self.headers = items[0].headers
+            self.columns = columns_of((*BUSINESS_COLUMNS, "name_key"), items[0])
+        if "nib" not in self.columns:  # a sheet without NIBs: nothing to hold
+            writer._new_rows(B, "business", self.columns, items, result.counts)
+            return result
+        rows = [tuple(map(item.record.get, self.columns)) for item in items]
+        if self.conn.dialect.name == "sqlite":
+            held = self._insert_sqlite(rows, items)
+        else:
+            held = self._insert_looked_up(rows, items)
+        result.counts.added += len(items)
         if held:
             writer._executemany(f"INSERT INTO ek_held (row_id, nib) VALUES ({writer.mark}, "
-                                f"{writer.mark})", [(ids[at], nib) for at, nib in held])
+                                f"{writer.mark})", held)
         return result
+
+    def _insert_sqlite(self, rows: list[tuple], items: list[Item]) -> list[tuple[int, str]]:
+        """Inserts the rows whose NIB is new (one statement: the insert walks the NIB
+        index anyway), then the others without their NIB; returns those (id, NIB)."""
+        writer = self.writer
+        ids = writer._new_ids("business", len(rows))
+        now, columns = writer._now, ["id", *self.columns, "created_at", "updated_at"]
+        full = [(row_id, *values, now, now) for row_id, values in zip(ids, rows, strict=True)]
+        held = []
+        if driver.insert_new(self.conn, "business", columns, full, "nib") < len(full):
+            present = set(self.conn.exec_driver_sql(
+                "SELECT id FROM business WHERE id BETWEEN ? AND ?", (ids[0], ids[-1])
+            ).scalars())
+            at = columns.index("nib")
+            again = [(*row[:at], None, *row[at + 1:]) for row in full if row[0] not in present]
+            held = [(row[0], row[at]) for row in full if row[0] not in present]
+            driver.insert_many(self.conn, "business", columns, again)
+        writer._note_inserted("business", ids, items)
+        return held
+
+    def _insert_looked_up(self, rows: list[tuple], items: list[Item]
+                          ) -> list[tuple[int, str]]:
+        """Looks the batch's NIBs up first (PostgreSQL: COPY cannot skip a row), then
+        inserts the rows, a NIB that is there already left out; returns those (id, NIB)."""
+        writer = self.writer
+        at = self.columns.index("nib")
+        taken = {nib for _id, nib in writer._where_in(
+            "business", "nib", {row[at] for row in rows if row[at]}, also="nib")}
+        fresh, held = [], []
+        for n, row in enumerate(rows):
+            nib = row[at]
+            if nib and nib in taken:
+                held.append((n, nib))
+                row = (*row[:at], None, *row[at + 1:])
+            elif nib:
+                taken.add(nib)
+            fresh.append(row)
+        ids = writer._insert(B, "business", self.columns, fresh, items)
+        return [(ids[n], nib) for n, nib in held]
 
     def settle(self) -> BatchResult:
         """Builds the name index, then refuses the repeats (their rows deleted) and gives
