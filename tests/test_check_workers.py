@@ -105,3 +105,50 @@ def test_a_bad_row_found_by_a_worker_writes_nothing(tmp_path):
         enroll_files(database, [_businesses(tmp_path / "usaha.csv")], options)
     assert {p.row for p in rejected.value.problems} >= {43, 49, 52, 57}
     assert _stored(database) == {"business": [], "product": []}
+
+
+def _workbook(csv_path, path):
+    """The businesses of a CSV file as a workbook: read by the main process, whose chunks
+    go to the workers (a CSV file the workers read themselves)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    with csv_path.open(encoding="utf-8") as stream:
+        for row in csv.reader(stream, delimiter=";"):
+            sheet.append(row[:12])
+    book.save(path)
+    return path
+
+
+def test_a_workbook_s_chunks_sent_to_workers_land_as_if_checked_here(tmp_path):
+    book = _workbook(_businesses(tmp_path / "usaha.csv"), tmp_path / "usaha.xlsx")
+    runs = {}
+    for jobs in (1, 2):
+        database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
+        options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
+                                check_chunk=CHUNK)
+        report = enroll_files(database, [book], options)
+        rejected = (tmp_path / "usaha.xlsx.Sheet.rejected.csv").read_text("utf-8-sig")
+        runs[jobs] = (report.workers, [(p.row, p.reason) for p in report.problems],
+                      rejected, _without_times(_stored(database)["business"]))
+    assert runs[1][0] == 0 and runs[2][0] == 2
+    assert runs[1][1:] == runs[2][1:]
+    assert {row for row, _reason in runs[2][1]} >= {43, 52, 57}  # past the tenth chunk
+
+
+def test_a_broken_file_found_by_the_workers_is_the_error_one_process_gives(tmp_path):
+    path = _businesses(tmp_path / "usaha.csv")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[50] = lines[50].replace(";", ';"', 1)  # a quote opened on row 51, never closed
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = {}
+    for jobs in (1, 2):
+        database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
+        options = EnrollOptions(today=date(2026, 11, 23), jobs=jobs, check_chunk=CHUNK)
+        with pytest.raises(Exception) as raised:
+            enroll_files(database, [path], options)
+        errors[jobs] = (type(raised.value).__name__, str(raised.value))
+        assert _stored(database) == {"business": [], "product": []}
+    assert errors[1] == errors[2]
+    assert errors[1][0] == "FileProblem" and "row 51" in errors[1][1], errors[1]
