@@ -23,6 +23,7 @@ with another are looked at again, so a clean file costs one grouping query.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from exportkit import i18n
@@ -36,6 +37,7 @@ from exportkit.registry.bulk import (
     Item,
     columns_of,
 )
+from exportkit.registry.engine import DEFAULT_CACHE_KIB
 from exportkit.text import name_key
 
 NAME_INDEX = next(index for index in B.indexes if list(index.columns.keys()) == ["name_key"])
@@ -135,7 +137,8 @@ class FreshLoad:
         """Builds the name index, then refuses the repeats (their rows deleted) and gives
         the rows kept their held NIBs."""
         conn, writer = self.conn, self.writer
-        NAME_INDEX.create(conn)
+        with small_cache(conn):
+            NAME_INDEX.create(conn)
         held = dict(conn.exec_driver_sql("SELECT row_id, nib FROM ek_held").all())
         conn.exec_driver_sql("DELETE FROM ek_held")
         looked_at: dict[int, tuple[str | None, str]] = {
@@ -197,6 +200,22 @@ def business_repeats(rows: Iterable[tuple[int, str | None, str]]
             yield row_id, "name", key, named[0]
         else:
             first_name[key] = (row_id, False)
+
+
+@contextmanager
+def small_cache(conn) -> Iterator[None]:
+    """SQLite's default page cache while an index is built: its sort takes as much memory
+    again as the cache holds, and is no faster with more (1M rows: 0.7 s and 17 MiB with
+    2 MiB, 1.0 s and 78 MiB with 32 MiB)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    size = conn.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{DEFAULT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {size}")
 
 
 def _has_rows(conn) -> bool:
