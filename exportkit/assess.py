@@ -102,9 +102,9 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     best product) and stores every snapshot in one transaction.
 
     keep: results kept with their assessments (run.results), in the registry's order.
-    jobs: processes that score; beyond 1, once `keep` results are kept and the selection
-    proves larger than one chunk, the rest is scored by `jobs` worker processes (starting
-    them is not worth it for less)."""
+    jobs: processes that share the run, this one counted; beyond 1, once `keep` results
+    are kept and the selection proves larger than one chunk, the rest is scored by
+    `jobs` - 1 worker processes (starting them is not worth it for less)."""
     from exportkit.registry.models import utcnow
 
     scoring = Scoring(rubric, market, today, with_businesses)
@@ -153,8 +153,8 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         pool = None
         for n, groups in _groups(iter_products(database, selection, chunk)):
             if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
-                pool = stack.enter_context(scoring_pool(jobs, scoring))
-                run.workers = jobs
+                pool = stack.enter_context(scoring_pool(jobs - 1, scoring))
+                run.workers = jobs - 1
             if pool is None:
                 score_here(groups)
             elif groups:

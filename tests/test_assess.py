@@ -51,7 +51,7 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
                   with_businesses=with_businesses)
     n = here.products + here.businesses
     there = assess(enrolled, Selection(), rubric, market, today,
-                   with_businesses=with_businesses, jobs=2, chunk=7)
+                   with_businesses=with_businesses, jobs=3, chunk=7)
     assert (here.workers, there.workers) == (0, 2)
     # a selection that fits in one chunk is scored in process, whatever `jobs` says
     assert assess(enrolled, Selection(), rubric, market, today, save=False, jobs=2,

@@ -74,7 +74,7 @@ def indonesian():
 def test_cells_checked_by_workers_land_as_if_checked_here(tmp_path, indonesian):
     files = [_businesses(tmp_path / "usaha.csv"), _products(tmp_path / "produk.csv")]
     runs = {}
-    for jobs in (1, 2):
+    for jobs in (1, 3):
         database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
         options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
                                 check_chunk=CHUNK)
@@ -82,7 +82,7 @@ def test_cells_checked_by_workers_land_as_if_checked_here(tmp_path, indonesian):
         rejected = [(tmp_path / f"{name}.rejected.csv").read_text(encoding="utf-8-sig")
                     for name in ("usaha.csv", "produk.csv")]
         runs[jobs] = (report, rejected, _stored(database))
-    (here, here_rejected, here_rows), (there, there_rejected, there_rows) = runs[1], runs[2]
+    (here, here_rejected, here_rows), (there, there_rejected, there_rows) = runs[1], runs[3]
     assert (here.workers, there.workers) == (0, 2)
     problems = [(p.file, p.row, p.column, p.value, p.reason) for p in here.problems]
     assert [(p.file, p.row, p.column, p.value, p.reason) for p in there.problems] == problems
@@ -100,7 +100,7 @@ def test_cells_checked_by_workers_land_as_if_checked_here(tmp_path, indonesian):
 
 def test_a_bad_row_found_by_a_worker_writes_nothing(tmp_path):
     database = open_registry(str(tmp_path / "registry.db"))
-    options = EnrollOptions(today=date(2026, 11, 23), jobs=2, check_chunk=CHUNK)
+    options = EnrollOptions(today=date(2026, 11, 23), jobs=3, check_chunk=CHUNK)
     with pytest.raises(InputRejected) as rejected:
         enroll_files(database, [_businesses(tmp_path / "usaha.csv")], options)
     assert {p.row for p in rejected.value.problems} >= {43, 49, 52, 57}
@@ -124,7 +124,7 @@ def _workbook(csv_path, path):
 def test_a_workbook_s_chunks_sent_to_workers_land_as_if_checked_here(tmp_path):
     book = _workbook(_businesses(tmp_path / "usaha.csv"), tmp_path / "usaha.xlsx")
     runs = {}
-    for jobs in (1, 2):
+    for jobs in (1, 3):
         database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
         options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
                                 check_chunk=CHUNK)
@@ -132,9 +132,9 @@ def test_a_workbook_s_chunks_sent_to_workers_land_as_if_checked_here(tmp_path):
         rejected = (tmp_path / "usaha.xlsx.Sheet.rejected.csv").read_text("utf-8-sig")
         runs[jobs] = (report.workers, [(p.row, p.reason) for p in report.problems],
                       rejected, _without_times(_stored(database)["business"]))
-    assert runs[1][0] == 0 and runs[2][0] == 2
-    assert runs[1][1:] == runs[2][1:]
-    assert {row for row, _reason in runs[2][1]} >= {43, 52, 57}  # past the tenth chunk
+    assert runs[1][0] == 0 and runs[3][0] == 2
+    assert runs[1][1:] == runs[3][1:]
+    assert {row for row, _reason in runs[3][1]} >= {43, 52, 57}  # past the tenth chunk
 
 
 def test_a_broken_file_found_by_the_workers_is_the_error_one_process_gives(tmp_path):
@@ -143,12 +143,12 @@ def test_a_broken_file_found_by_the_workers_is_the_error_one_process_gives(tmp_p
     lines[50] = lines[50].replace(";", ';"', 1)  # a quote opened on row 51, never closed
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     errors = {}
-    for jobs in (1, 2):
+    for jobs in (1, 3):
         database = open_registry(str(tmp_path / f"jobs{jobs}.db"))
         options = EnrollOptions(today=date(2026, 11, 23), jobs=jobs, check_chunk=CHUNK)
         with pytest.raises(Exception) as raised:
             enroll_files(database, [path], options)
         errors[jobs] = (type(raised.value).__name__, str(raised.value))
         assert _stored(database) == {"business": [], "product": []}
-    assert errors[1] == errors[2]
+    assert errors[1] == errors[3]
     assert errors[1][0] == "FileProblem" and "row 51" in errors[1][1], errors[1]

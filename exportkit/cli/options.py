@@ -26,7 +26,8 @@ Format = Annotated[ListFormat, typer.Option("--format", "-f", help=_("Output for
 Output = Annotated[Path | None, typer.Option("--output", "-o", help=_("Write to this file."))]
 Json = Annotated[bool, typer.Option("--json", help=_("Print JSON for scripts."))]
 Jobs = Annotated[int | None, typer.Option("--jobs", "-j", min=1, help=_(
-    "Processes that share a large run (default: one per core, at most 4)."))]
+    "Processes that share a large run, this one counted (default: enroll one per core, "
+    "score one more; at most 5)."))]
 
 
 class ReportFormat(StrEnum):

@@ -72,7 +72,7 @@ def score(
     run = assess(database, selection, rules, market_rules, date.today(),
                  with_businesses=not product, save=not no_save,
                  keep=SHOWN if fmt is ScoreFormat.table and not explain else 10**9,
-                 jobs=jobs or default_jobs())
+                 jobs=jobs or default_jobs(main_works=False))
     if run.products == 0:
         raise UsageError(_("nothing matched the selection; see `exportkit list products`"))
     _show(run, fmt, explain, output)

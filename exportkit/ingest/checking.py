@@ -136,13 +136,15 @@ def _check_turns(plans: dict, turns: Turns) -> Iterator[tuple[int, list[Checked]
 class RowChecker:
     """Checks the rows of one import's sheets, in row order. A sheet's first `here` chunks
     are checked in this process (starting workers is not worth it for a small file); with
-    `jobs` > 1, worker processes check the rest, started once per import."""
+    `jobs` > 1, `jobs` - 1 worker processes check the rest, started once per import: the
+    main process, which writes what they check, is the other (on two cores, two workers
+    beside it measured slower than one)."""
 
     def __init__(self, jobs: int, chunk: int = CHECK_CHUNK, here: int = HERE_CHUNKS,
                  cells: bool = True):
         """cells: every row comes with its cells (for a rejected-rows file); else only
         the bad rows do, where workers read the file."""
-        self.jobs = jobs
+        self.helpers = jobs - 1  # worker processes, once they are worth starting
         self.chunk = chunk
         self.here = here
         self.cells = cells
@@ -162,7 +164,7 @@ class RowChecker:
             if len(chunk) < self.chunk:
                 continue
             full += 1
-            there = self.jobs > 1 and full > self.here
+            there = self.helpers > 0 and full > self.here
             if there and shape.path is not None:
                 rows.close()  # the workers read the rest of the file themselves
                 yield from self._turns(shape, (full - 1) * self.chunk, advance)
@@ -183,8 +185,8 @@ class RowChecker:
 
     def _started(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = WorkerPool(self.jobs, _check, _setup, current_language())
-            self.workers = self.jobs
+            self._pool = WorkerPool(self.helpers, _check, _setup, current_language())
+            self.workers = self.helpers
         return self._pool
 
     def _send(self, shape: SheetShape, chunk: list[tuple[int, list]]) -> Iterator[Checked]:
@@ -198,8 +200,8 @@ class RowChecker:
         pool = self._started()
         done = 0  # bytes read, as the furthest worker reported
         for read, checked in pool.stream(_check_turns, [
-                Turns(shape, skip, self.chunk, k, self.jobs, self.cells)
-                for k in range(self.jobs)]):
+                Turns(shape, skip, self.chunk, k, self.helpers, self.cells)
+                for k in range(self.helpers)]):
             if advance is not None and read > done:
                 advance(read - done)
                 done = read
