@@ -46,7 +46,8 @@ def enroll(
     from exportkit.workers import default_jobs
 
     options = EnrollOptions(today=_today(), encoding=encoding, mapping=mapping,
-                            skip_bad=skip_bad, dry_run=dry_run, jobs=jobs or default_jobs(main_works=True))
+                            skip_bad=skip_bad, dry_run=dry_run,
+                            jobs=jobs or default_jobs(main_works=True))
     database = open_registry(db)
     if not files:
         from exportkit.cli.prompts import enroll_interactively
