@@ -83,6 +83,25 @@ def test_shortlist_for_a_market_and_a_regency(scored):
     assert rows["rows"] and all("Jepara" in r["regency"] for r in rows["rows"])
 
 
+def test_a_regency_s_shortlist_and_gaps_are_the_whole_registry_s_for_that_regency(scored):
+    # a regency's lists start from its businesses, the others from the newest assessments:
+    # the same rows either way, after a second scoring (newer assessments to point at)
+    ok("score", "--all")
+    everyone = _json("report", "shortlist", "--top", "200", "--include-blocked")["rows"]
+    gaps = _json("report", "gaps")["tables"][1]["rows"]
+    regencies = {r["regency"] for r in everyone}
+    assert len(regencies) > 3
+    for regency in regencies:
+        here = _json("report", "shortlist", "--top", "200", "--include-blocked",
+                     "--regency", regency)["rows"]
+        assert [r["business"] for r in here] == [
+            r["business"] for r in everyone if regency.lower() in r["regency"].lower()]
+        assert [r["total"] for r in here] == [
+            r["total"] for r in everyone if regency.lower() in r["regency"].lower()]
+        local = _json("report", "gaps", "--regency", regency)["tables"][1]["rows"]
+        assert local == [r for r in gaps if regency.lower() in r["regency"].lower()]
+
+
 def test_gaps_count_businesses_per_gap(scored):
     data = _json("report", "gaps")
     summary = {r["gap"]: r["businesses"] for r in data["tables"][0]["rows"]}

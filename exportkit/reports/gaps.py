@@ -13,7 +13,7 @@ from exportkit.labels import labels
 from exportkit.registry.models import Assessment, AssessmentGap, Business
 from exportkit.registry.queries import contains
 from exportkit.reports.formats import Chart, Report, Table
-from exportkit.reports.latest import latest, require_scores
+from exportkit.reports.latest import latest, require_scores, scored
 
 A = Assessment.__table__
 G = AssessmentGap.__table__
@@ -40,9 +40,12 @@ def gaps_report(database, market: str | None, regency: str | None,
                 limit: int | None = None) -> Report:
     lang = current_language()
     kinds = {"blocker": _("blocker"), "action": _("action")}
-    ids = latest(market)
     text = G.c.text_id if lang == "id" else G.c.text_en
-    scope = A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
+    if regency:  # from the regency's businesses (see reports.latest.scored)
+        scope = B.join(A, scored(B.c.id, market))
+    else:
+        ids = latest(market)
+        scope = A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
     where = []
     if regency:
         where.append(contains(B.c.regency, regency))

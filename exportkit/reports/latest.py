@@ -25,6 +25,19 @@ def latest(market: str | None, businesses: bool = True):
             .subquery("latest"))
 
 
+def scored(business_id, market: str | None):
+    """The join condition from a business to its newest assessment (its id looked up in
+    the pointer table, a business at a time). For a report filtered by the business's own
+    columns (a regency): the filter's index finds the businesses, each finds its pointer.
+    SQLite, left to choose, walks every pointer of the market first (1M businesses, one
+    regency: 3.9 s against 0.5 s)."""
+    pointer = (select(L.c.assessment_id)
+               .where(L.c.market_key == (market or ""), L.c.subject == "b",
+                      L.c.business_id == business_id, L.c.product_id == 0)
+               .scalar_subquery())
+    return A.c.id == pointer
+
+
 def require_scores(connection, market: str | None) -> None:
     market_match = A.c.market.is_(None) if market is None else A.c.market == market
     if connection.execute(select(A.c.id).where(market_match).limit(1)).first() is None:

@@ -18,7 +18,7 @@ from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Product
 from exportkit.registry.queries import contains
 from exportkit.reports.formats import Chart, Report, Table
-from exportkit.reports.latest import latest, require_scores
+from exportkit.reports.latest import latest, require_scores, scored
 
 A = Assessment.__table__
 B = Business.__table__
@@ -36,7 +36,6 @@ class ShortlistQuery:
 
 
 def shortlist_rows(connection, query: ShortlistQuery) -> list:
-    ids = latest(query.market)
     experience = case((B.c.export_experience == "direct", 2),
                       (B.c.export_experience == "indirect", 1), else_=0)
     employees = func.coalesce(B.c.employees, 0)
@@ -48,8 +47,7 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
                # ranking within a category costs a sort of every candidate: only when asked
                (func.row_number().over(partition_by=A.c.category, order_by=order)
                 if query.max_per_category else literal(1)).label("in_category"))
-        .select_from(A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
-                     .outerjoin(P, P.c.id == A.c.best_product_id)))
+        .select_from(_scope(query).outerjoin(P, P.c.id == A.c.best_product_id)))
     if query.regency:
         ranked = ranked.where(contains(B.c.regency, query.regency))
     if query.category:
@@ -63,6 +61,15 @@ def shortlist_rows(connection, query: ShortlistQuery) -> list:
     final = final.order_by(r.c.total.desc(), r.c.experience.desc(), r.c.employees.desc(),
                            r.c.business_id).limit(query.top)
     return connection.execute(final).all()
+
+
+def _scope(query: ShortlistQuery):
+    """The businesses with their newest assessment: from the regency's businesses when
+    the list is for one, else from every newest assessment (one pass over the pointers)."""
+    if query.regency:
+        return B.join(A, scored(B.c.id, query.market))
+    ids = latest(query.market)
+    return A.join(ids, A.c.id == ids.c.id).join(B, B.c.id == A.c.business_id)
 
 
 def shortlist_ids(database, query: ShortlistQuery) -> list[int]:
