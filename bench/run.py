@@ -414,7 +414,8 @@ SCHEMA_COLUMNS = {
 }
 
 
-BULK_CACHE_KIB = 32_768  # exportkit.registry.engine.CACHE_KIB, the page cache of an import
+# exportkit.registry.engine: the page cache an import keeps for businesses, else SQLite's
+PAGE_CACHE_KIB = {"business": 32_768, "product": 2_000}
 
 
 def new_registry(db_path: str) -> None:
@@ -432,7 +433,7 @@ def schema_floor(csv_path: str, db_path: str, delimiter: str, table: str) -> int
     registry is made beforehand (`_new_registry`), so exportkit's imports are not timed."""
     connection = sqlite3.connect(db_path, isolation_level=None)
     for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
-                   f"cache_size = -{BULK_CACHE_KIB}"):
+                   f"cache_size = -{PAGE_CACHE_KIB[table]}"):
         connection.execute(f"PRAGMA {pragma}")
     positions = [(i, c) for i, c in enumerate(SCHEMA_COLUMNS[table]) if c]
     columns = ["name_key", *(c for _, c in positions), "created_at", "updated_at"]

@@ -227,7 +227,7 @@ class _Run:
 
 def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
-    with database.writer(bulk=True) as connection:
+    with database.writer() as connection:
         transaction = connection.begin()
         checker = RowChecker(options.jobs, options.check_chunk,
                              cells=options.skip_bad and not options.dry_run)

@@ -18,6 +18,7 @@ from exportkit import i18n
 from exportkit.errors import RowProblem
 from exportkit.i18n import N_
 from exportkit.registry import driver
+from exportkit.registry.engine import page_cache
 from exportkit.registry.models import (
     Business,
     Certification,
@@ -399,17 +400,22 @@ class BulkWriter:
     # -- kinds --------------------------------------------------------------------------
 
     def write(self, kind: str, items: list[Item]) -> BatchResult:
-        if kind == "business" and self.fresh_loads and not self._sheet_started:
-            from exportkit.registry.fresh import FreshLoad
+        if not self._sheet_started:
+            # businesses' NIBs and names come in no order: their index pages are visited
+            # at random (registry.engine.CACHE_KIB)
+            page_cache(self.conn, large=kind == "business")
+            if kind == "business" and self.fresh_loads:
+                from exportkit.registry.fresh import FreshLoad
 
-            self._fresh = FreshLoad.begin(self)
+                self._fresh = FreshLoad.begin(self)
         self._sheet_started = True
         if kind == "business" and self._fresh is not None:
             return self._fresh.write(items)
         return getattr(self, f"_write_{kind}")(items)
 
     def settle(self) -> BatchResult:
-        """The end of a sheet: what a fresh load left for the end (its repeats by name)."""
+        """The end of a sheet (of a kind's rows): what a fresh load left for the end (its
+        repeats by name)."""
         self._sheet_started = False
         fresh, self._fresh = self._fresh, None
         return BatchResult() if fresh is None else fresh.settle()

@@ -20,12 +20,13 @@ from exportkit.i18n import _
 
 ENV_VAR = "EXPORTKIT_DB"
 BUSY_TIMEOUT_MS = 30_000
-# SQLite's page cache of a bulk import's connection (KiB). The default 2 MiB makes every
-# insert into the NIB and name indexes of a large registry read and rewrite a page; 32 MiB
-# cut a million-row load by a quarter (BENCHMARKS.md) and stays within the memory target.
-# EXPORTKIT_SQLITE_CACHE_KIB sets another size (a machine short of memory: 2000). Other
-# connections keep SQLite's default: a scan, or appending scores, gains nothing from a big
-# cache and would fill it.
+# SQLite's page cache (KiB) while an import writes businesses. Their NIBs and names come in
+# no order, so every insert into those indexes of a large registry reads and rewrites a page
+# at random: with the default 2 MiB a million-row load takes a third longer (31.6 against
+# 23.6 s with 32 MiB, BENCHMARKS.md). EXPORTKIT_SQLITE_CACHE_KIB sets another size (a
+# machine short of memory: 2000). Everything else keeps SQLite's default: products,
+# certificates and scores fill their indexes in order, and a scan gains nothing from a big
+# cache (3M products: as fast with 2 MiB, 30 MiB less).
 CACHE_KIB = 32_768
 DEFAULT_CACHE_KIB = 2_000
 CACHE_ENV_VAR = "EXPORTKIT_SQLITE_CACHE_KIB"
@@ -84,10 +85,15 @@ def _tune_sqlite(engine: Engine) -> None:
         # where a deferred transaction upgrading to a write would fail at once.
         options = connection.get_execution_options()
         immediate = options.get("exportkit_write", False)
-        cache = _cache_kib() if options.get("exportkit_bulk", False) \
-            else min(_cache_kib(), DEFAULT_CACHE_KIB)
-        connection.exec_driver_sql(f"PRAGMA cache_size = -{cache}")
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{min(_cache_kib(), DEFAULT_CACHE_KIB)}")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def page_cache(connection, large: bool) -> None:
+    """SQLite: the large page cache (CACHE_KIB) for what comes next, or the default."""
+    if connection.dialect.name == "sqlite":
+        kib = _cache_kib() if large else min(_cache_kib(), DEFAULT_CACHE_KIB)
+        connection.exec_driver_sql(f"PRAGMA cache_size = -{kib}")
 
 
 @dataclass
@@ -103,11 +109,9 @@ class Database:
     def location(self) -> str:
         return describe(self.url)
 
-    def writer(self, bulk: bool = False):
-        """A connection whose transaction holds the write lock from its start; `bulk`: an
-        import of many rows into indexed tables (a larger SQLite page cache)."""
-        return self.engine.connect().execution_options(exportkit_write=True,
-                                                       exportkit_bulk=bulk)
+    def writer(self):
+        """A connection whose transaction holds the write lock from its start."""
+        return self.engine.connect().execution_options(exportkit_write=True)
 
     def reader(self):
         return self.engine.connect()

@@ -174,7 +174,7 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
         return changed if take_theirs else {c: v for c, v in changed.items()
                                              if c not in conflicts}
 
-    with target.writer(bulk=True) as connection:
+    with target.writer() as connection:
         transaction = connection.begin()
         try:
             writer = BulkWriter(connection, resolve=resolve)
@@ -186,6 +186,7 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
                     batch = writer.write(kind, items)
                     counts += batch.counts
                     result.problems.extend(p for _, p in batch.problems)
+                writer.settle()  # the end of a kind, as of a sheet (no fresh loads here)
             writer.close()
             # All or nothing, as an import: a record that cannot be placed stops the merge.
             if dry_run or result.problems:
