@@ -8,17 +8,18 @@ have been seen (the selection covers whole businesses unless it names products).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from exportkit.errors import UsageError
+from exportkit.fact_rows import RawGroup, group, groups
 from exportkit.i18n import _
 from exportkit.registry.assessments import store
-from exportkit.registry.facts import CHUNK, ProductRow, Selection, iter_products
-from exportkit.score_workers import Group, Scoring, scoring_pool
+from exportkit.registry.facts import CHUNK, Selection, iter_chunks
+from exportkit.score_workers import Scoring, scoring_pool
 from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Rows, rows
 
 STORE_BATCH = 2000  # snapshots written per bulk insert
@@ -70,30 +71,6 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
     return rubric, market
 
 
-def _groups(chunks: Iterator[list[ProductRow]]) -> Iterator[tuple[int, list[Group]]]:
-    """Per chunk read: its index and the businesses it completes, each with its products (a
-    business's products can span two chunks; the last business comes with the last chunk's
-    index)."""
-    open_rows: list[ProductRow] = []
-
-    def group() -> Group:
-        first = open_rows[0]
-        return Group(first.business_id, first.business,
-                     tuple(r.product_id for r in open_rows), tuple(r.product for r in open_rows))
-
-    n = 0
-    for n, chunk in enumerate(chunks):
-        done = []
-        for row in chunk:
-            if open_rows and open_rows[0].business_id != row.business_id:
-                done.append(group())
-                open_rows = []
-            open_rows.append(row)
-        yield n, done
-    if open_rows:
-        yield n, [group()]
-
-
 def assess(database, selection: Selection, rubric, market, today: date, *,
            with_businesses: bool = True, save: bool = True, keep: int = 0,
            progress: Callable[[int], None] | None = None, jobs: int = 1,
@@ -135,14 +112,15 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if progress:
             progress(products)
 
-    def score_here(groups: list[Group]) -> None:
+    def score_here(raw_groups: list[RawGroup]) -> None:
         snapshots = []
-        for group in groups:
-            for snapshot in scoring.snapshots(group, memo):
+        for raw in raw_groups:
+            facts = group(raw)
+            for snapshot in scoring.snapshots(facts, memo):
                 snapshots.append(snapshot)
                 if len(run.results) < keep:
                     run.results.append(Scored(snapshot.product_id, snapshot.business_id,
-                                              group.business.name, snapshot.assessment))
+                                              facts.business.name, snapshot.assessment))
         take(rows(snapshots))
 
     with ExitStack() as stack:
@@ -151,14 +129,14 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if connection is not None:
             stack.enter_context(connection.begin())
         pool = None
-        for n, groups in _groups(iter_products(database, selection, chunk)):
+        for n, completed in groups(iter_chunks(database, selection, chunk)):
             if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
                 pool = stack.enter_context(scoring_pool(jobs - 1, scoring))
                 run.workers = jobs - 1
             if pool is None:
-                score_here(groups)
-            elif groups:
-                for batch in pool.put(groups):
+                score_here(completed)
+            elif completed:
+                for batch in pool.put(completed):
                     take(batch)
         if pool is not None:
             for batch in pool.drain():

@@ -2,8 +2,9 @@
 
 The scorer is pure and a business is scored on its own facts, so businesses can be scored
 anywhere (exportkit.workers); the main process keeps reading the registry and writing what
-comes back. A worker returns the snapshot rows the registry stores (exportkit.snapshots),
-not the assessments: rows travel between processes far more cheaply. Nothing here touches
+comes back. A worker takes the rows the registry holds (exportkit.fact_rows) and returns
+the snapshot rows it stores (exportkit.snapshots), not facts and assessments: rows travel
+between processes far more cheaply. Nothing here touches
 the database or imports it.
 """
 
@@ -13,19 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from exportkit.scoring.facts import BusinessFacts, ProductFacts
+from exportkit.fact_rows import Group, RawGroup, group
 from exportkit.snapshots import Rows, Snapshot, rows
 from exportkit.workers import WorkerPool
-
-
-@dataclass(frozen=True)
-class Group:
-    """A business and its products (with their ids) as the registry holds them."""
-
-    business_id: int
-    business: BusinessFacts
-    product_ids: tuple[int, ...]
-    products: tuple[ProductFacts, ...]
 
 
 @dataclass(frozen=True)
@@ -69,9 +60,9 @@ def _setup(scoring: Scoring) -> tuple[Scoring, object]:
     return scoring, scoring.memo()  # one memo per worker, shared by all its batches
 
 
-def _score(state: tuple[Scoring, object], groups: Sequence[Group]) -> Rows:
+def _score(state: tuple[Scoring, object], groups: Sequence[RawGroup]) -> Rows:
     scoring, memo = state
-    return rows([s for group in groups for s in scoring.snapshots(group, memo)])
+    return rows([s for raw in groups for s in scoring.snapshots(group(raw), memo)])
 
 
 # -- in the main process ---------------------------------------------------------------------

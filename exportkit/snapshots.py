@@ -19,8 +19,8 @@ GAP_ACTIONS = 5  # the first actions kept per business, beside every blocker
 COLUMNS = ["business_id", "product_id", "best_product_id", "market", "category",
            "rubric_version", "rubric_digest", "total", "level", "blocked", "detail"]
 GAP_COLUMNS = ["kind", "code", "position", "gain", "text_en", "text_id"]
-PRODUCT_ID, TOTAL, LEVEL, BLOCKED = (COLUMNS.index(c)
-                                     for c in ("product_id", "total", "level", "blocked"))
+BUSINESS_ID, PRODUCT_ID, TOTAL, LEVEL, BLOCKED = (
+    COLUMNS.index(c) for c in ("business_id", "product_id", "total", "level", "blocked"))
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,24 @@ def test_chunks_and_slices_of_businesses_give_each_selected_product_once_in_orde
                 continue
             expected.append((business_id, product_id))
     assert expected and ids(2) == ids(2000) == expected
+
+
+def test_groups_read_in_small_chunks_are_those_read_in_one(enrolled):
+    # chunks of 2 products: businesses span chunks, with their certificates read in each
+    from exportkit.fact_rows import group, groups
+    from exportkit.registry.facts import iter_chunks
+
+    def read(chunk: int) -> list:
+        return [group(raw) for _n, completed in groups(iter_chunks(enrolled, Selection(), chunk))
+                for raw in completed]
+
+    whole = read(2000)
+    assert len(whole) > 20 and any(g.business.certificates for g in whole)
+    assert any(len(g.products) > 2 for g in whole)
+    assert read(2) == read(3) == whole
+    # and each is the products' facts as the loader gives them one by one
+    loaded = {row.product_id: row for chunk in iter_products(enrolled, Selection())
+              for row in chunk}
+    for g in whole:
+        assert all(loaded[i].business == g.business for i in g.product_ids)
+        assert tuple(loaded[i].product for i in g.product_ids) == g.products

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from exportkit.registry import driver
 from exportkit.registry.models import Assessment, AssessmentGap, LatestAssessment
-from exportkit.snapshots import COLUMNS, GAP_COLUMNS, Rows
+from exportkit.snapshots import BUSINESS_ID, COLUMNS, GAP_COLUMNS, PRODUCT_ID, Rows
 
 A = Assessment.__table__
 G = AssessmentGap.__table__
@@ -16,26 +16,33 @@ L = LatestAssessment.__table__
 
 
 def store(connection, rows: Rows, now: datetime) -> None:
-    """Inserts the snapshot rows (one bulk insert) and the businesses' gap rows."""
+    """Inserts the snapshot rows (one bulk insert, their ids given here) and the businesses'
+    gap rows, and points "latest" at them."""
     if not rows.snapshots:
         return
     stamp = driver.value(connection, now)
     batch = uuid.uuid4().hex
-    driver.insert_many(connection, A.name, [*COLUMNS, "batch", "created_at"],
-                       [(*row, batch, stamp) for row in rows.snapshots])
+    ids = driver.new_ids(connection, A.name, len(rows.snapshots))
+    driver.insert_many(connection, A.name, ["id", *COLUMNS, "batch", "created_at"],
+                       [(row_id, *row, batch, stamp)
+                        for row_id, row in zip(ids, rows.snapshots, strict=True)])
     mark = driver.mark(connection)
+    if isinstance(ids, range):
+        written, params = f"id BETWEEN {mark} AND {mark}", (ids[0], ids[-1])
+    else:
+        written, params = f"id = ANY({mark})", (list(ids),)
     # Point "latest" at what this batch wrote, unless a newer snapshot is there already.
     connection.exec_driver_sql(
         f"INSERT INTO {L.name} (market_key, subject, business_id, product_id, assessment_id) "
         f"SELECT coalesce(market, ''), CASE WHEN product_id IS NULL THEN 'b' ELSE 'p' END, "
-        f"business_id, coalesce(product_id, 0), id FROM {A.name} WHERE batch = {mark} "
+        f"business_id, coalesce(product_id, 0), id FROM {A.name} WHERE {written} "
         f"ON CONFLICT (market_key, subject, business_id, product_id) "
         f"DO UPDATE SET assessment_id = excluded.assessment_id "
-        f"WHERE excluded.assessment_id > {L.name}.assessment_id", (batch,))
+        f"WHERE excluded.assessment_id > {L.name}.assessment_id", params)
     if not rows.gaps:
         return
-    ids = dict(connection.exec_driver_sql(
-        f"SELECT business_id, id FROM {A.name} WHERE batch = {mark} AND product_id IS NULL",
-        (batch,)).all())
+    businesses = {row[BUSINESS_ID]: row_id for row_id, row in zip(ids, rows.snapshots,
+                                                                   strict=True)
+                  if row[PRODUCT_ID] is None}
     driver.insert_many(connection, G.name, ["assessment_id", *GAP_COLUMNS],
-                       [(ids[business_id], *gap) for business_id, *gap in rows.gaps])
+                       [(businesses[business_id], *gap) for business_id, *gap in rows.gaps])

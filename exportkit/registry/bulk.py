@@ -137,18 +137,15 @@ class BulkWriter:
     # -- shared steps -------------------------------------------------------------------
 
     def _new_ids(self, table: str, count: int) -> range | list[int]:
-        """Ids for `count` new rows of `table`."""
-        if self.conn.dialect.name == "postgresql":
-            return [row[0] for row in self.conn.exec_driver_sql(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-                f"FROM generate_series(1, {int(count)})")]
-        # SQLite: this transaction holds the write lock, so nobody else adds rows meanwhile.
+        """Ids for `count` new rows of `table`; on SQLite never one this import gave
+        before, even to a row it deleted (a fresh load's repeats): its runs name them."""
+        if self.conn.dialect.name == "postgresql" or count == 0:
+            return driver.new_ids(self.conn, table, count)
         first = self._next_id.get(table)
-        if first is None:
-            first = self.conn.exec_driver_sql(
-                f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one()
-        self._next_id[table] = first + count
-        return range(first, first + count)
+        ids = driver.new_ids(self.conn, table, count) if first is None else range(
+            first, first + count)
+        self._next_id[table] = ids[-1] + 1
+        return ids
 
     def _source_number(self, source: str) -> int:
         number = self._sources.get(source)

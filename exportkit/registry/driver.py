@@ -45,6 +45,20 @@ def _session_wall_time(connection: Connection, moment: datetime) -> datetime:
     return local
 
 
+def new_ids(connection: Connection, table: str, count: int) -> range | list[int]:
+    """Ids for `count` new rows of `table`, for a writer that inserts them with their ids
+    (and so knows them without reading the rows back). SQLite: the writer's transaction
+    holds the write lock, so nobody else adds rows meanwhile; PostgreSQL: from the
+    table's sequence, as other sessions do."""
+    if connection.dialect.name == "postgresql":
+        return [row[0] for row in connection.exec_driver_sql(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
+            f"FROM generate_series(1, {int(count)})")]
+    first = connection.exec_driver_sql(
+        f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one()
+    return range(first, first + count)
+
+
 def insert_many(connection: Connection, table: str, columns: list[str], rows: list[tuple]
                 ) -> None:
     if not rows:
