@@ -58,6 +58,16 @@ def state(state, _batch):
     return state
 
 
+def turns(_state, task):
+    """Every worker counts to 20, sending the numbers that are its turn (n % every == k)."""
+    first, every, fail_at = task
+    for n in range(20):
+        if n == fail_at:
+            raise ValueError(f"bad at {n}")
+        if n % every == first:
+            yield n
+
+
 def _run(script: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, **kwargs)
@@ -79,6 +89,25 @@ def test_results_come_back_in_sending_order_across_workers():
         print(got == list(range(51)), held)
     """)
     assert done.stdout.strip() == "True set()", done.stderr
+
+
+def test_streamed_results_come_back_in_turns_and_an_error_is_raised_where_it_falls():
+    done = _run("""if True:
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import nothing, turns
+        with WorkerPool(3, turns, nothing) as pool:
+            first = list(pool.stream(turns, [(k, 3, None) for k in range(3)]))
+            again = list(pool.stream(turns, [(k, 3, None) for k in range(3)]))
+            print(first == again == list(range(20)))
+        got = []
+        try:
+            with WorkerPool(2, turns, nothing) as pool:
+                for n in pool.stream(turns, [(0, 2, 7), (1, 2, 7)]):
+                    got.append(n)
+        except ValueError as exc:
+            print(got, exc)
+    """)
+    assert done.stdout.splitlines() == ["True", "[0, 1, 2, 3, 4, 5, 6] bad at 7"], done.stderr
 
 
 def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
