@@ -254,24 +254,22 @@ class BulkWriter:
         return ids
 
     def _new_rows(self, table, kind: str, fields: tuple[str, ...], items: list[Item],
-                  counts: Counts) -> range | list[int]:
+                  counts: Counts) -> None:
         """Rows the registry does not hold yet, inserted straight from their records: of
         `fields`, those the sheet has a column for or the writer sets (the others stay
         empty, NULL). No date fields: those need converting (_apply)."""
         if not items:
-            return []
+            return
         columns = columns_of(fields, items[0])
         counts.added += len(items)
-        return self._insert(table, kind, columns,
-                            [tuple(map(item.record.get, columns)) for item in items], items)
+        self._insert(table, kind, columns, [tuple(map(item.record.get, columns))
+                                            for item in items], items)
 
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
-               counts: Counts) -> range | list[int]:
+               counts: Counts) -> None:
         """rows: (existing row or None, new values, item): inserts, updates, or nothing.
-        Every values dict of a kind has the same keys. Returns the ids of the rows
-        inserted, in order."""
+        Every values dict of a kind has the same keys."""
         inserts = [(values, item) for existing, values, item in rows if existing is None]
-        ids: range | list[int] = []
         updates = defaultdict(list)
         met = []
         for existing, values, item in rows:
@@ -293,10 +291,9 @@ class BulkWriter:
                 for values, _item in inserts:
                     for c in dated:
                         values[c] = self._driver(values[c])
-            ids = self._insert(table, kind, columns,
-                               [tuple(map(values.__getitem__, columns))
-                                for values, _item in inserts],
-                               [item for _values, item in inserts])
+            self._insert(table, kind, columns,
+                         [tuple(map(values.__getitem__, columns)) for values, _item in inserts],
+                         [item for _values, item in inserts])
             counts.added += len(inserts)
         mark = self.mark
         for changed_columns, batch in updates.items():
@@ -307,7 +304,6 @@ class BulkWriter:
                  for u in batch])
             counts.updated += len(batch)
         self._note(kind, met)
-        return ids
 
     def _where_in(self, table: str, column: str, values: set, also: str = "") -> list:
         """(id[, also]) of the rows whose `column` is one of `values`: a bare driver query,
