@@ -26,7 +26,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 
-from exportkit import i18n
 from exportkit.i18n import N_
 from exportkit.registry import driver
 from exportkit.registry.bulk import (
@@ -163,11 +162,8 @@ class FreshLoad:
             origin = writer._origin("business", gone | {first for *_r, first in repeats})
             for row_id, field, shown, first in repeats:
                 source, row = origin[row_id]
-                item = Item(source, row, {}, self.headers)
-                result.reject(item, item.col(field), shown,
-                              i18n._("the same {what} appears earlier, at {place}").format(
-                                  what=i18n._(N_("business")),
-                                  place="{}:{}".format(*origin[first])))
+                writer._reject_repeat(result, Item(source, row, {}, self.headers), field,
+                                      shown, N_("business"), "{}:{}".format(*origin[first]))
             held = {row_id: nib for row_id, nib in held.items() if row_id not in gone}
         writer._executemany(f"UPDATE business SET nib = {writer.mark} WHERE id = "
                             f"{writer.mark}", [(nib, row_id) for row_id, nib in held.items()])
