@@ -124,3 +124,35 @@ def test_four_processes_create_a_new_registry_at_once(fresh_registry, tmp_path):
         go.touch()
 
     check(collect(processes, start_together), fresh_registry, rows=200)
+
+
+@pytest.mark.sqlite_only
+def test_a_command_that_reads_does_not_wait_for_an_import_or_scoring_under_way(
+        fresh_registry, tmp_path):
+    # another office's run holds the write lock for minutes (score --all at 1M: ten); a
+    # `list` meanwhile reads what is committed, at once, instead of waiting 30 s and
+    # failing with "database is locked"
+    import sqlite3
+
+    done = subprocess.run([sys.executable, "-m", "exportkit", "enroll",
+                           str(business_file(tmp_path / "usaha.csv", 1, rows=10)), "--db",
+                           fresh_registry], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    holder = sqlite3.connect(fresh_registry, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("INSERT INTO business (nib, name_key, name, created_at, updated_at) "
+                       "VALUES ('8200000000001', 'x', 'Not committed', '2026-01-01', "
+                       "'2026-01-01')")
+        started = time.monotonic()
+        listed = subprocess.run([sys.executable, "-m", "exportkit", "list", "businesses",
+                                 "--db", fresh_registry, "--format", "json"],
+                                capture_output=True, text=True, timeout=60)
+        waited = time.monotonic() - started
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert listed.returncode == 0, listed.stderr
+    names = {row["name"] for row in json.loads(listed.stdout)["rows"]}
+    assert len(names) == 10 and "Not committed" not in names
+    assert waited < 25, f"waited {waited:.1f} s: for the write lock (busy timeout 30 s)"

@@ -44,7 +44,12 @@ def current_version(connection: Connection) -> int:
 
 
 def upgrade(database) -> list[str]:
-    """Apply pending migrations; returns the names of those applied."""
+    """Apply pending migrations; returns the names of those applied. A registry that is
+    up to date is only read: a command that reads does not wait for the write lock (an
+    office's `list` while another runs `score --all`)."""
+    with database.reader() as connection, connection.begin():
+        if current_version(connection) == LATEST:
+            return []
     applied: list[str] = []
     with database.writer() as connection, connection.begin():
         if connection.dialect.name == "postgresql":
