@@ -1,11 +1,12 @@
-"""A sheet of businesses loaded into an empty business table: the name index built once.
+"""A sheet of businesses loaded into an empty business table: its indexes built once.
 
 Inserting a million businesses into the name-key index one by one makes SQLite read and
 rewrite index pages at random (the index outgrows the page cache), and so does looking
 each batch up in it; building the index after the load is one sort. So an import that
-finds the business table empty drops that index, checks each batch against the NIBs only
-(their index is unique and stays), and at the end of the sheet builds the index again and
-finds the repeats that only a name shows. The rules are those of a load into a registry
+finds the business table empty drops that index (and those of regency, province and
+sector, which nothing reads during the load), checks each batch against the NIBs only
+(their index is unique and stays), and at the end of the sheet builds the indexes again
+and finds the repeats that only a name shows. The rules are those of a load into a registry
 that holds rows (BulkWriter._write_business; a property test holds the two equal):
 
 - a row whose NIB came earlier is a repeat of that row;
@@ -39,7 +40,9 @@ from exportkit.registry.bulk import (
 from exportkit.registry.engine import DEFAULT_CACHE_KIB
 from exportkit.text import name_key
 
-NAME_INDEX = next(index for index in B.indexes if list(index.columns.keys()) == ["name_key"])
+# The indexes no check of a fresh load reads (names, regency, province, sector): built
+# once at the end of the sheet. The NIBs' unique constraint stays: the inserts rely on it.
+LATE_INDEXES = [index for index in B.indexes if not index.unique]
 CHUNK = 5_000  # ids or NIBs per IN (...) of the settling queries
 
 
@@ -53,7 +56,8 @@ class FreshLoad:
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_held (row_id INTEGER PRIMARY KEY, "
             "nib TEXT NOT NULL)")
         self.conn.exec_driver_sql("DELETE FROM ek_held")
-        NAME_INDEX.drop(self.conn)
+        for index in LATE_INDEXES:
+            index.drop(self.conn)
 
     @classmethod
     def begin(cls, writer: BulkWriter) -> FreshLoad | None:
@@ -137,7 +141,8 @@ class FreshLoad:
         the rows kept their held NIBs."""
         conn, writer = self.conn, self.writer
         with small_cache(conn):
-            NAME_INDEX.create(conn)
+            for index in LATE_INDEXES:
+                index.create(conn)
         held = dict(conn.exec_driver_sql("SELECT row_id, nib FROM ek_held").all())
         conn.exec_driver_sql("DELETE FROM ek_held")
         looked_at: dict[int, tuple[str | None, str]] = {
