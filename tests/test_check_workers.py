@@ -152,3 +152,35 @@ def test_a_broken_file_found_by_the_workers_is_the_error_one_process_gives(tmp_p
         assert _stored(database) == {"business": [], "product": []}
     assert errors[1] == errors[3]
     assert errors[1][0] == "FileProblem" and "row 51" in errors[1][1], errors[1]
+
+
+@pytest.mark.parametrize("when", ["before the workers read", "while they read"])
+def test_a_file_rewritten_during_the_import_is_refused_not_half_read(tmp_path, monkeypatch,
+                                                                      when):
+    # an office re-saves the export with its first rows taken out: the header is the same,
+    # so workers skipping the rows read here would skip rows never seen
+    from exportkit.ingest import checking
+    from exportkit.ingest.readers import FileProblem
+
+    path = tmp_path / "usaha.csv"
+    header = "NIB;Nama Usaha;Kabupaten/Kota;Jumlah Tenaga Kerja\n"
+    path.write_text(header + "".join(f"{1000000000000 + i};Usaha {i};Jepara;3\n"
+                                     for i in range(300)), encoding="utf-8")
+    shorter = header + "".join(f"{1000000000000 + i};Usaha {i};Jepara;3\n"
+                               for i in range(10, 300))
+    original = checking.RowChecker._turns
+
+    def turns(self, shape, skip, advance):
+        if when == "before the workers read":
+            path.write_text(shorter, encoding="utf-8")
+        for n, row in enumerate(original(self, shape, skip, advance)):
+            if n == 0 and when == "while they read":
+                path.write_text(shorter, encoding="utf-8")
+            yield row
+
+    monkeypatch.setattr(checking.RowChecker, "_turns", turns)
+    database = open_registry(str(tmp_path / "registry.db"))
+    options = EnrollOptions(today=date(2026, 11, 23), jobs=2, check_chunk=10)
+    with pytest.raises(FileProblem, match="changed while it was read"):
+        enroll_files(database, [path], options)
+    assert _stored(database) == {"business": [], "product": []}

@@ -130,3 +130,39 @@ def test_the_rules_in_order():
     ]
     # row 3 keeps N1 (row 2, a repeat, claimed nothing); row 7 shares only a name with
     # row 4, which had a NIB: two businesses of one name
+
+
+@pytest.mark.usefixtures("backend")
+def test_others_read_the_registry_while_a_first_load_runs(registry_path, tmp_path,
+                                                          monkeypatch):
+    # (PostgreSQL: dropping an index would lock the table against every reader until the
+    # load commits; the reader below would time out, not wait)
+    path = tmp_path / "usaha.csv"
+    write_sheet(path, [("1111111111111", "CV Jati", "Jepara", 1)])
+    seen = []
+    settle = FreshLoad.settle
+
+    def read_then_settle(self):
+        seen.append(_read_elsewhere(str(registry_path)))
+        return settle(self)
+
+    monkeypatch.setattr(FreshLoad, "settle", read_then_settle)
+    database = open_registry(str(registry_path))
+    enroll_files(database, [path], EnrollOptions(today=date(2026, 1, 1)))
+    assert seen == [0], "another connection reads what is committed: nothing yet"
+
+
+def _read_elsewhere(location: str) -> int:
+    if location.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(location.replace("+psycopg", "", 1)) as other:
+            other.execute("SET lock_timeout = '2s'")
+            return other.execute("SELECT count(*) FROM business").fetchone()[0]
+    import sqlite3
+
+    other = sqlite3.connect(location, timeout=2)
+    try:
+        return other.execute("SELECT count(*) FROM business").fetchone()[0]
+    finally:
+        other.close()

@@ -13,6 +13,7 @@ workbook or a JSON file is read by the main process, which sends the workers its
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -55,13 +56,23 @@ class SheetShape:
     today: date
     path: str | None = None       # a CSV file, which workers read themselves
     encoding: str | None = None   # as asked for (None: detected, as here)
+    stamp: tuple[int, int] | None = None  # the file's size and modification time
 
     @classmethod
     def of(cls, sheet: Sheet, mapping: dict[str, str], today: date,
            encoding: str | None = None) -> SheetShape:
+        path = None if sheet.path is None else str(sheet.path)
         return cls(sheet.source, tuple(sheet.headers), sheet.delimiter, sheet.name,
-                   tuple(sorted(mapping.items())), today,
-                   None if sheet.path is None else str(sheet.path), encoding)
+                   tuple(sorted(mapping.items())), today, path, encoding,
+                   None if path is None else file_stamp(path))
+
+    def check_unchanged(self) -> None:
+        """Workers read the file again: it must be the file this process began to read
+        (the same header is not enough: rows taken out before the workers start would
+        be skipped unseen)."""
+        if self.path is not None and file_stamp(self.path) != self.stamp:
+            raise FileProblem(_("{path}: the file changed while it was read; enroll it "
+                                "again").format(path=self.path))
 
     def plan(self) -> tuple[Plan, Sheet]:
         sheet = Sheet(source=self.source, headers=list(self.headers), read=iter,
@@ -108,6 +119,7 @@ def _check_turns(plans: dict, turns: Turns) -> Iterator[tuple[int, list[Checked]
     if made is None:
         made = plans[shape] = shape.plan()
     plan, sheet = made
+    shape.check_unchanged()
     (again,) = open_sheets(Path(shape.path), shape.encoding)
     if tuple(again.headers) != shape.headers:
         raise FileProblem(_("{path}: the file changed while it was read; enroll it again")
@@ -206,6 +218,7 @@ class RowChecker:
                 advance(read - done)
                 done = read
             yield from checked
+        shape.check_unchanged()  # rewritten while the workers read it
 
     def close(self, failed: bool = False) -> None:
         """Stops the workers: let finish, or (failed) killed at once."""
@@ -217,3 +230,8 @@ class RowChecker:
 def _joined(rows: list[tuple[int, list]], results: list) -> Iterator[Checked]:
     for (number, cells), (record, problems) in zip(rows, results, strict=True):
         yield number, cells, record, problems
+
+
+def file_stamp(path: str) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns

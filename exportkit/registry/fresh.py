@@ -6,7 +6,9 @@ each batch up in it; building the index after the load is one sort. So an import
 finds the business table empty drops that index (and those of regency, province and
 sector, which nothing reads during the load), checks each batch against the NIBs only
 (their index is unique and stays), and at the end of the sheet builds the indexes again
-and finds the repeats that only a name shows. The rules are those of a load into a registry
+and finds the repeats that only a name shows. On PostgreSQL the indexes stay: dropping one
+would lock the table against every reader, and against another import waiting to look at
+it (a deadlock), until the load commits. The rules are those of a load into a registry
 that holds rows (BulkWriter._write_business; a property test holds the two equal):
 
 - a row whose NIB came earlier is a repeat of that row;
@@ -56,7 +58,8 @@ class FreshLoad:
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_held (row_id INTEGER PRIMARY KEY, "
             "nib TEXT NOT NULL)")
         self.conn.exec_driver_sql("DELETE FROM ek_held")
-        for index in LATE_INDEXES:
+        self.late = LATE_INDEXES if self.conn.dialect.name == "sqlite" else []
+        for index in self.late:
             index.drop(self.conn)
 
     @classmethod
@@ -141,7 +144,7 @@ class FreshLoad:
         the rows kept their held NIBs."""
         conn, writer = self.conn, self.writer
         with small_cache(conn):
-            for index in LATE_INDEXES:
+            for index in self.late:
                 index.create(conn)
         held = dict(conn.exec_driver_sql("SELECT row_id, nib FROM ek_held").all())
         conn.exec_driver_sql("DELETE FROM ek_held")
