@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -40,10 +40,46 @@ class Facts:
         return Facts(self.business, tuple(products))
 
 
-Fix = Callable[[Facts, int | None], Facts]  # (facts, index of the product assessed)
+# A fix's target: the product under assessment, whichever place it has in the facts the fix
+# is applied to (a product's result is shared by products with the same facts).
+ASSESSED = -1
 
 
-@dataclass(frozen=True)
+class Fix:
+    """An edit of the facts as if a gap were closed: `fix(facts, assessed)`, with the index
+    of the product under assessment. Fixes that take the same step (`step(assessed)`: the
+    same fields of the same target set to the same values, or the same certificate added)
+    give the same facts, so pricing knows two gaps share an action without comparing whole
+    facts."""
+
+    __slots__ = ("target", "changes", "certificate")
+
+    def __init__(self, target: int | None, changes: dict[str, Any] | None = None,
+                 certificate: str | None = None):
+        self.target, self.changes, self.certificate = target, changes or {}, certificate
+
+    def _index(self, assessed: int | None) -> int | None:
+        return assessed if self.target == ASSESSED else self.target
+
+    def step(self, assessed: int | None) -> tuple:
+        return (self._index(assessed), self.certificate, *self.changes.items())
+
+    def fields(self) -> tuple[str, ...]:
+        """The fields of the business or product it changes."""
+        return ("certificates",) if self.certificate is not None else tuple(self.changes)
+
+    def __call__(self, f: Facts, assessed: int | None) -> Facts:
+        index = self._index(assessed)
+        if self.certificate is not None:
+            product = f.products[index]
+            return f.with_product(index, certificates=product.certificates
+                                  + (CertificateFact(self.certificate),))
+        if index is None:
+            return Facts(evolve(f.business, **self.changes), f.products)
+        return f.with_product(index, **self.changes)
+
+
+@dataclass(slots=True)  # not frozen: built for every action priced, and never changed
 class Context:
     rubric: Rubric
     facts: Facts
@@ -110,28 +146,16 @@ def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
             "category": categories()[product.category].name}
 
 
-# A fix's target: the product under assessment, whichever place it has in the facts the fix
-# is applied to (a product's result is shared by products with the same facts).
-ASSESSED = -1
-
 
 def _add_certificate(code: str) -> Fix:
-    def fix(f: Facts, assessed: int | None) -> Facts:
-        product = f.products[assessed]
-        return f.with_product(assessed,
-                              certificates=product.certificates + (CertificateFact(code),))
-    return fix
+    """Add a certificate to the product assessed."""
+    return Fix(ASSESSED, certificate=code)
 
 
 def _set(target: int | None, **changes: Any) -> Fix:
     """Set fields of the product assessed (ASSESSED), of the product at an index, or of
     the business (None)."""
-
-    def fix(f: Facts, assessed: int | None) -> Facts:
-        if target is None:
-            return Facts(evolve(f.business, **changes), f.products)
-        return f.with_product(assessed if target == ASSESSED else target, **changes)
-    return fix
+    return Fix(target, changes)
 
 
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
@@ -293,27 +317,31 @@ def _amount(value: float | None) -> str:
 
 def capacity(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     """The product whose capacity best covers its category's typical order."""
-    best: Outcome | None = None
+    def params(p: ProductFacts, cap) -> dict[str, Any]:
+        return {"product": p.name, "typical": _amount(cap.typical_order),
+                "unit": cap.units[0], "capacity": _amount(p.monthly_capacity)}
+
+    best: tuple[float, int] | None = None  # (ratio, index): the first of the highest
     warnings: list[Text] = []
     for index, p in enumerate(ctx.facts.products):
         cap = ctx.rubric.capacity[p.category]
-        params = {"product": p.name, "typical": _amount(cap.typical_order),
-                  "unit": cap.units[0], "capacity": _amount(p.monthly_capacity)}
         if cap.typical_order is None:
             continue
         if p.unit is not None and p.unit.strip().lower() not in cap.units:
             warnings.append(ctx.rubric.messages["unknown_unit"].format(
-                params | {"unit": p.unit, "units": cap.units[0]}))
+                params(p, cap) | {"unit": p.unit, "units": cap.units[0]}))
             continue
-        ratio = (p.monthly_capacity or 0) / cap.typical_order
-        fix = None if ratio >= 1 else _set(index, monthly_capacity=cap.typical_order)
-        outcome = _result(c.code, ratio, params=params, fix=fix)
-        if best is None or outcome.ratio > best.ratio:
-            best = outcome
+        ratio = min(max((p.monthly_capacity or 0) / cap.typical_order, 0.0), 1.0)
+        if best is None or ratio > best[0]:
+            best = (ratio, index)
     if best is None:
         return [Outcome(c.code, "unknown", warnings=tuple(warnings),
                         params={"product": "-", "typical": "?", "unit": "", "capacity": "?"})]
-    return [replace(best, warnings=tuple(warnings))]
+    ratio, index = best
+    p = ctx.facts.products[index]
+    cap = ctx.rubric.capacity[p.category]
+    fix = None if ratio >= 1 else _set(index, monthly_capacity=cap.typical_order)
+    return [_result(c.code, ratio, params=params(p, cap), fix=fix, warnings=tuple(warnings))]
 
 
 def experience(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -371,13 +399,18 @@ READS: dict[str, dict[str, Callable[[Criterion, Context], Any]]] = {
 # (their points are: names never count).
 NAMES_A_PRODUCT = frozenset({"capacity", "best_product"})
 
-# Which part of a business's facts a business-scope check reads: the business's own fields
-# and certificates ("business"), its products' facts ("products"), or the best product's
-# total ("best"). Pricing a business's actions scores again only the dimensions whose parts
-# a fix changed; a check not listed here is taken to read every part.
-PARTS: dict[str, frozenset[str]] = {
-    "flag": frozenset({"business"}), "nib": frozenset({"business"}),
-    "npwp": frozenset({"business"}), "experience": frozenset({"business"}),
-    "capacity": frozenset({"products"}), "best_product": frozenset({"best"}),
+# Which parts of a business's facts a business-scope criterion reads: fields of the
+# business ("business.<field>"; its certificates are "business.certificates"), fields of
+# its products ("products.<field>"), or the best product's total ("best"). Pricing a
+# business's actions scores again only the dimensions whose parts a fix changed; a check
+# not listed here is taken to read every part.
+PARTS: dict[str, Callable[[Criterion], frozenset[str]]] = {
+    "flag": lambda c: frozenset({f"business.{c.fact}"}),
+    "nib": lambda c: frozenset({"business.nib"}),
+    "npwp": lambda c: frozenset({"business.npwp"}),
+    "experience": lambda c: frozenset({"business.export_experience"}),
+    "capacity": lambda c: frozenset({"products.category", "products.unit",
+                                     "products.monthly_capacity"}),
+    "best_product": lambda c: frozenset({"best"}),
 }
-EVERY_PART = frozenset({"business", "products", "best"})
+EVERY_PART = frozenset({"business", "products", "best"})  # a change to any part names one

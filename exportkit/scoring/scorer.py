@@ -49,7 +49,7 @@ from exportkit.scoring.schema import Text
 from exportkit.scoring.vocabulary import certificates
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one gap is one object: priced by identity, quickly
 class _Gap:
     code: str
     text: Text
@@ -66,6 +66,8 @@ class _Run:
     blockers: tuple[Message, ...]
     warnings: tuple[Message, ...]
     gaps: tuple[_Gap, ...]
+    points: tuple[tuple[float, float], ...] = ()  # per dimension of the scope: (earned,
+    #                                               possible), what pricing actions starts from
 
 
 def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date, texts: bool = True
@@ -148,6 +150,7 @@ class _Part:
     blockers: tuple[Message, ...]
     gaps: tuple[_Gap, ...]
     warnings: tuple[Message, ...]
+    points: tuple[float, float]         # (earned, possible), as _points counts them
 
 
 def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
@@ -176,10 +179,12 @@ def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
                     blockers.append(Message(code, crit.blocker.format(out.params)))
                 gaps.append(_Gap(code, crit.action.format(out.params), out.fix, out.hard))
     possible = sum(r.possible for r in results)
-    score = 100 * sum(r.earned for r in results) / possible if possible > 0 else 0.0
+    earned = sum(r.earned for r in results)
+    score = 100 * earned / possible if possible > 0 else 0.0
     result = DimensionResult(dim.code, dim.name, dim.weight, 0.0, round(score, 1),
                              tuple(results)) if possible > 0 else None
-    return _Part(score, result, tuple(blockers), tuple(gaps), tuple(warnings))
+    return _Part(score, result, tuple(blockers), tuple(gaps), tuple(warnings),
+                 (earned, possible))
 
 
 def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | None = None
@@ -201,7 +206,8 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | No
     total = sum(score * d.weight for score, d in dims) / weights if weights else 0.0
     shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
                                    d.criteria) for _, d in dims)
-    return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps)
+    return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps,
+                tuple(part.points for part in parts))
 
 
 def _unique(messages: list[Message]) -> list[Message]:
@@ -251,8 +257,8 @@ class Memo:
         self.texts_shared = {d.code for d in rubric.dimensions
                              if not any(c.check in NAMES_A_PRODUCT for c in d.criteria)}
         # per dimension: the parts of a business's facts its checks read (PARTS)
-        self.parts_read = {d.code: frozenset().union(*(PARTS.get(c.check, EVERY_PART)
-                                                       for c in d.criteria))
+        self.parts_read = {d.code: frozenset().union(*(PARTS[c.check](c) if c.check in PARTS
+                                                       else EVERY_PART for c in d.criteria))
                            for d in rubric.dimensions}
 
     def dimension_key(self, dim: Dimension, ctx: Context) -> tuple | None:
@@ -300,21 +306,22 @@ class _BusinessPricer:
     leaves alone are those of the facts as they stand (PARTS: what part each check reads)."""
 
     def __init__(self, memo: Memo, facts: Facts, totals: list[float],
-                 priced: dict[_Gap, float]):
+                 priced: dict[_Gap, float], points: Sequence[tuple[float, float]]):
         """`totals`: the products' totals; `priced`: the best product's total with each of
-        its gaps closed, as its own actions were priced (the business's gaps include them)."""
+        its gaps closed, as its own actions were priced (the business's gaps include them);
+        `points`: each business dimension's (earned, possible), as the business was scored."""
         self.memo, self.facts, self.totals, self.priced = memo, facts, totals, priced
+        self.points = points
         self.dimensions = memo.rubric.dimensions_for("business")
 
     @cached_property
-    def base(self) -> tuple[frozenset[str], int | None, list[tuple[float, float]]]:
+    def base(self) -> tuple[frozenset[str], int | None, Sequence[tuple[float, float]]]:
         """The facts as they stand: certificates held, the best product and each
         dimension's (earned, possible); worked out on the first action priced."""
         memo, facts = self.memo, self.facts
         held = _held(facts.business.certificates, memo.rubric, memo.today, texts=False)[0]
-        best = _best(self.totals)
-        ctx = self._context(facts, held, self.totals, best)
-        return held, best, [memo.points(dim, ctx, "business") for dim in self.dimensions]
+        # a dimension's points do not depend on which of two tied products is the best
+        return held, _best(self.totals), self.points
 
     def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
                  best: int | None) -> Context:
@@ -326,11 +333,14 @@ class _BusinessPricer:
     def __call__(self, gap: _Gap, fixed: Facts) -> float:
         memo, base, base_totals = self.memo, self.facts, self.totals
         held, base_best, points = self.base
+        # the parts the fix changed (PARTS), each part also under its own name
         changed = set()
         if fixed.business is not base.business:
             changed.add("business")
+            changed.update(f"business.{name}" for name in gap.fix.fields())
         if fixed.products is not base.products:
             changed.add("products")
+            changed.update(f"products.{name}" for name in gap.fix.fields())
         totals = base_totals
         if fixed.business.certificates is not base.business.certificates:
             # the business's certificates count for every product
@@ -374,7 +384,8 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
         return own, None
     top = runs[best]
     return _Run(own.raw_total, own.dimensions, own.blockers + top.blockers,
-                tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps), best
+                tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps,
+                own.points), best
 
 
 def _actions(run: _Run, facts: Facts, assessed: int | None,
@@ -383,19 +394,21 @@ def _actions(run: _Run, facts: Facts, assessed: int | None,
     `assessed`: the product the gaps of the product under assessment refer to (a business's
     best product)."""
     actions: list[Action] = []
-    by_result: dict[Facts, int] = {}  # fixed facts -> the action that gets there
+    by_step: dict[tuple, int] = {}  # a fix's step -> the action that takes it
     for gap in run.gaps:
-        fixed = None if gap.fix is None else gap.fix(facts, assessed)
-        if fixed is not None and fixed in by_result:
+        if gap.fix is None:
+            actions.append(Action(gap.code, gap.text, None, gap.hard))
+            continue
+        step = gap.fix.step(assessed)
+        earlier = by_step.get(step)
+        if earlier is not None:
             # Two gaps closed by one step (halal for the standards and for the market):
             # one action, worded as the one that removes a blocker when there is one.
-            earlier = by_result[fixed]
             if gap.hard and not actions[earlier].unblocks:
                 actions[earlier] = Action(gap.code, gap.text, actions[earlier].gain, True)
             continue
-        gain = None if fixed is None else round(rescore(gap, fixed) - run.raw_total, 1)
-        if fixed is not None:
-            by_result[fixed] = len(actions)
+        gain = round(rescore(gap, gap.fix(facts, assessed)) - run.raw_total, 1)
+        by_step[step] = len(actions)
         actions.append(Action(gap.code, gap.text, gain, gap.hard))
     return tuple(sorted(actions, key=lambda a: (not a.unblocks, -(a.gain or 0.0), a.code)))
 
@@ -472,7 +485,7 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
         priced.append(totals)
     run, best = _business_run(facts, rubric, market, today, runs, memo)
     pricer = _BusinessPricer(memo, facts, [r.raw_total for r in runs],
-                             {} if best is None else priced[best])
+                             {} if best is None else priced[best], run.points)
     actions = _actions(run, facts, best, pricer)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
