@@ -33,10 +33,12 @@ class Text:
     id: str
 
     def format(self, params: dict[str, Any]) -> Text:
-        def pick(lang: str) -> dict[str, Any]:
-            return {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in params.items()}
-
-        return Text(self.en.format(**pick("en")), self.id.format(**pick("id")))
+        """Both languages filled in; a Text among the params gives each language its own."""
+        if not any(isinstance(v, Text) for v in params.values()):  # most texts scored
+            return Text(self.en.format_map(params), self.id.format_map(params))
+        en = {k: v.en if isinstance(v, Text) else v for k, v in params.items()}
+        id_ = {k: v.id if isinstance(v, Text) else v for k, v in params.items()}
+        return Text(self.en.format_map(en), self.id.format_map(id_))
 
     def to_dict(self) -> dict[str, str]:
         return {"en": self.en, "id": self.id}

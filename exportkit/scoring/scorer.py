@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import cached_property
 from operator import attrgetter
 
 from exportkit.scoring.assessment import (
@@ -68,6 +67,7 @@ class _Run:
     gaps: tuple[_Gap, ...]
     points: tuple[tuple[float, float], ...] = ()  # per dimension of the scope: (earned,
     #                                               possible), what pricing actions starts from
+    held: frozenset[str] = frozenset()            # the certificates that counted
 
 
 def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date, texts: bool = True
@@ -207,7 +207,7 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | No
     shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
                                    d.criteria) for _, d in dims)
     return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps,
-                tuple(part.points for part in parts))
+                tuple(part.points for part in parts), ctx.held)
 
 
 def _unique(messages: list[Message]) -> list[Message]:
@@ -306,22 +306,14 @@ class _BusinessPricer:
     leaves alone are those of the facts as they stand (PARTS: what part each check reads)."""
 
     def __init__(self, memo: Memo, facts: Facts, totals: list[float],
-                 priced: dict[_Gap, float], points: Sequence[tuple[float, float]]):
+                 priced: dict[_Gap, float], run: _Run):
         """`totals`: the products' totals; `priced`: the best product's total with each of
         its gaps closed, as its own actions were priced (the business's gaps include them);
-        `points`: each business dimension's (earned, possible), as the business was scored."""
+        `run`: the business as scored (its points and the certificates it held)."""
         self.memo, self.facts, self.totals, self.priced = memo, facts, totals, priced
-        self.points = points
-        self.dimensions = memo.rubric.dimensions_for("business")
-
-    @cached_property
-    def base(self) -> tuple[frozenset[str], int | None, Sequence[tuple[float, float]]]:
-        """The facts as they stand: certificates held, the best product and each
-        dimension's (earned, possible); worked out on the first action priced."""
-        memo, facts = self.memo, self.facts
-        held = _held(facts.business.certificates, memo.rubric, memo.today, texts=False)[0]
         # a dimension's points do not depend on which of two tied products is the best
-        return held, _best(self.totals), self.points
+        self.base = run.held, _best(totals), run.points
+        self.dimensions = memo.rubric.dimensions_for("business")
 
     def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
                  best: int | None) -> Context:
@@ -385,7 +377,7 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
     top = runs[best]
     return _Run(own.raw_total, own.dimensions, own.blockers + top.blockers,
                 tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps,
-                own.points), best
+                own.points, own.held), best
 
 
 def _actions(run: _Run, facts: Facts, assessed: int | None,
@@ -485,7 +477,7 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
         priced.append(totals)
     run, best = _business_run(facts, rubric, market, today, runs, memo)
     pricer = _BusinessPricer(memo, facts, [r.raw_total for r in runs],
-                             {} if best is None else priced[best], run.points)
+                             {} if best is None else priced[best], run)
     actions = _actions(run, facts, best, pricer)
     top = None if best is None else assessed[best]
     notes = () if top is None else top.notes
