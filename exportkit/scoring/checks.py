@@ -146,7 +146,6 @@ def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
             "category": categories()[product.category].name}
 
 
-
 def _add_certificate(code: str) -> Fix:
     """Add a certificate to the product assessed."""
     return Fix(ASSESSED, certificate=code)

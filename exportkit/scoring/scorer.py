@@ -327,12 +327,11 @@ class _BusinessPricer:
         held, base_best, points = self.base
         # the parts the fix changed (PARTS), each part also under its own name
         changed = set()
-        if fixed.business is not base.business:
-            changed.add("business")
-            changed.update(f"business.{name}" for name in gap.fix.fields())
-        if fixed.products is not base.products:
-            changed.add("products")
-            changed.update(f"products.{name}" for name in gap.fix.fields())
+        for part, before, after in (("business", base.business, fixed.business),
+                                    ("products", base.products, fixed.products)):
+            if after is not before:
+                changed.add(part)
+                changed.update(f"{part}.{name}" for name in gap.fix.fields())
         totals = base_totals
         if fixed.business.certificates is not base.business.certificates:
             # the business's certificates count for every product
