@@ -59,3 +59,34 @@ def test_a_registry_from_a_newer_release_is_refused(tmp_path):
     connection.close()
     with pytest.raises(RegistryError, match="schema version 99, newer than this exportkit"):
         open_registry(str(path))
+
+
+def _index_columns(path) -> set[tuple[str, tuple[str, ...]]]:
+    """Each index as (table, its columns), whatever SQLite named it."""
+    connection = sqlite3.connect(path)
+    try:
+        indexes = connection.execute(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'").fetchall()
+        return {(table, tuple(r[2] for r in connection.execute(f"PRAGMA index_info('{name}')")))
+                for name, table in indexes}
+    finally:
+        connection.close()
+
+
+def test_an_upgraded_registry_has_the_indexes_of_a_new_one(tmp_path):
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    shutil.copy(DATA / "registry-v1.db", old)
+    assert ("product", ("business_id",)) in _index_columns(old)  # dropped by migration 3
+    open_registry(str(old))
+    open_registry(str(new))
+    close_all()
+
+    upgraded = _index_columns(old)
+    assert upgraded == _index_columns(new)
+    for unused in [("assessment", ("batch",)), ("assessment_gap", ("code",)),
+                   ("product", ("business_id",)), ("certification", ("business_id",)),
+                   ("cohort_member", ("cohort_id",))]:
+        assert unused not in upgraded
+    # what replaces the single-column ones: the unique index that the column leads
+    assert ("product", ("business_id", "name_key")) in upgraded
+    assert ("assessment_gap", ("assessment_id",)) in upgraded

@@ -25,12 +25,25 @@ def _create(*tables: type[SQLModel]) -> Callable[[Connection], None]:
     return run
 
 
+def _drop_indexes(*names: str) -> Callable[[Connection], None]:
+    def run(connection: Connection) -> None:
+        for name in names:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+
+    return run
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "registry tables", _create(models.Business, models.Product, models.Certification,
                                    models.ExportRecord, models.ExchangeRate, models.Cohort,
                                    models.CohortMember)),
     (2, "assessment history", _create(models.Assessment, models.AssessmentGap,
                                          models.LatestAssessment)),
+    # Every stored snapshot and gap paid for an index that no query used; the others are
+    # served by the unique index their column leads.
+    (3, "unused indexes dropped", _drop_indexes(
+        "ix_assessment_batch", "ix_assessment_gap_code", "ix_product_business_id",
+        "ix_certification_business_id", "ix_cohort_member_cohort_id")),
 ]
 LATEST = MIGRATIONS[-1][0]
 MIGRATION_LOCK = 0x6578706B  # "expk": the advisory lock key that serialises migrations

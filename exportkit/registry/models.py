@@ -51,7 +51,7 @@ class Product(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("business_id", "name_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    business_id: int = Field(foreign_key="business.id", index=True)
+    business_id: int = Field(foreign_key="business.id")  # leads the unique index
     name_key: str
     name: str
     category: str = Field(index=True)
@@ -81,7 +81,7 @@ class Certification(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("business_id", "product_key", "kind", "number_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    business_id: int = Field(foreign_key="business.id", index=True)
+    business_id: int = Field(foreign_key="business.id")  # leads the unique index
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     # product_key and number_key are "" rather than NULL so the unique constraint holds
     product_key: str = ""
@@ -146,7 +146,7 @@ class CohortMember(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("cohort_id", "business_id", "product_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    cohort_id: int = Field(foreign_key="cohort.id", index=True)
+    cohort_id: int = Field(foreign_key="cohort.id")  # leads the unique index
     business_id: int = Field(foreign_key="business.id", index=True)
     product_id: int | None = Field(default=None, foreign_key="product.id")
     added_at: datetime = Field(default_factory=utcnow)
@@ -173,8 +173,9 @@ class Assessment(SQLModel, table=True):
     level: str
     blocked: bool
     detail: str = Field(sa_column=Column(Text, nullable=False))  # compact result, JSON
-    # the batch that wrote it: finds exactly these rows again, whoever else is scoring
-    batch: str = Field(index=True)
+    # the scoring run that wrote it, to tell one run's rows apart; not indexed, since the
+    # store finds a run's rows by their id range and no report asks by run
+    batch: str
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -199,7 +200,7 @@ class AssessmentGap(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     assessment_id: int = Field(foreign_key="assessment.id", index=True)
     kind: str  # "blocker" or "action"
-    code: str = Field(index=True)
+    code: str  # grouped by only after the join from the latest snapshots: no index
     position: int  # 1 for the first action
     gain: float | None = None
     text_en: str = Field(sa_column=Column(Text, nullable=False))
