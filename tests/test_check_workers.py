@@ -184,3 +184,25 @@ def test_a_file_rewritten_during_the_import_is_refused_not_half_read(tmp_path, m
     with pytest.raises(FileProblem, match="changed while it was read"):
         enroll_files(database, [path], options)
     assert _stored(database) == {"business": [], "product": []}
+
+
+def test_the_progress_of_a_file_read_by_workers_ends_at_its_size(tmp_path):
+    # The main process reads the first chunks, then the workers read the file from its start:
+    # the bar is told each byte once, not the first part twice.
+    path = _businesses(tmp_path / "usaha.csv")
+    for jobs in (1, 3):
+        told: dict[str, list[int]] = {}
+
+        def progress(label, total, told=told):
+            told[label] = [total, 0]
+
+            def advance(n):
+                told[label][1] += n
+            return advance
+
+        database = open_registry(str(tmp_path / f"progress{jobs}.db"))
+        options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
+                                check_chunk=CHUNK)
+        report = enroll_files(database, [path], options, progress)
+        assert report.workers == jobs - 1
+        assert told == {str(path): [path.stat().st_size, path.stat().st_size]}

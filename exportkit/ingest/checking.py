@@ -142,6 +142,24 @@ def _check_turns(plans: dict, turns: Turns) -> Iterator[tuple[int, list[Checked]
 
 # -- in the main process ---------------------------------------------------------------------
 
+class Advance:
+    """A progress callback that keeps the total it has reported, so that progress told as a
+    position (how far workers that read the file from its start have got) adds only what
+    is new beyond what this process read before them."""
+
+    def __init__(self, step: Callable[[int], None]):
+        self.step = step
+        self.done = 0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        self.step(n)
+
+    def to(self, position: int) -> None:
+        if position > self.done:
+            self(position - self.done)
+
+
 class RowChecker:
     """Checks the rows of one import's sheets, in row order. A sheet's first `here` chunks
     are checked in this process (starting workers is not worth it for a small file); with
@@ -162,8 +180,7 @@ class RowChecker:
         self._sent: deque[list[tuple[int, list]]] = deque()  # chunks out, oldest first
 
     def checked(self, sheet: Sheet, plan: Plan, rows: Iterator[tuple[int, list]],
-                shape: SheetShape, advance: Callable[[int], None] | None = None
-                ) -> Iterator[Checked]:
+                shape: SheetShape, advance: Advance | None = None) -> Iterator[Checked]:
         """`rows`: the sheet as read here; `advance`: the progress it reports, which
         workers that read the file report instead."""
         chunk: list[tuple[int, list]] = []
@@ -204,16 +221,14 @@ class RowChecker:
         for results in pool.put((shape, chunk)):
             yield from _joined(self._sent.popleft(), results)
 
-    def _turns(self, shape: SheetShape, skip: int, advance: Callable[[int], None] | None
+    def _turns(self, shape: SheetShape, skip: int, advance: Advance | None
                ) -> Iterator[Checked]:
         pool = self._started()
-        done = 0  # bytes read, as the furthest worker reported
         for read, checked in pool.stream(_check_turns, [
                 Turns(shape, skip, self.chunk, k, self.helpers, self.cells)
                 for k in range(self.helpers)]):
-            if advance is not None and read > done:
-                advance(read - done)
-                done = read
+            if advance is not None:
+                advance.to(read)  # bytes from the file's start, as the furthest worker read
             yield from checked
         shape.check_unchanged()  # rewritten while the workers read it
 

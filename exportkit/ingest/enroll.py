@@ -16,7 +16,7 @@ from pathlib import Path
 from exportkit import safe_csv
 from exportkit.errors import InputRejected, RowProblem
 from exportkit.i18n import _
-from exportkit.ingest.checking import CHECK_CHUNK, RowChecker, SheetShape
+from exportkit.ingest.checking import CHECK_CHUNK, Advance, RowChecker, SheetShape
 from exportkit.ingest.plan import Plan, make_plan
 from exportkit.ingest.readers import Sheet, open_sheets
 from exportkit.ingest.spec import parse_mapping
@@ -182,7 +182,7 @@ class _Run:
         headers = {c.field.name: c.header for c in plan.columns}
         batch: list[Item] = []
         rows = 0
-        advance = progress(sheet.source, sheet.size) if progress else None
+        advance = Advance(progress(sheet.source, sheet.size)) if progress else None
         shape = SheetShape.of(sheet, self.mapping, self.options.today, self.options.encoding)
         for number, cells, record, row_problems in self.checker.checked(
                 sheet, plan, sheet.read(advance), shape, advance):
