@@ -120,6 +120,31 @@ def test_repeats_by_name_and_by_nib_in_an_empty_registry(registry_path, tmp_path
         f"{path}:6\""]
 
 
+@pytest.mark.usefixtures("backend")
+def test_the_rejected_rows_file_keeps_the_file_order(registry_path, tmp_path):
+    # Rows refused as they are read (a bad NIB) and rows refused later, when written or at
+    # the end of a first load (repeats), all go to the file in the sheet's own order.
+    path = tmp_path / "usaha.csv"
+    write_sheet(path, [("1111111111111", "CV Jati", "Jepara", 1),
+                       ("1111111111111", "CV Dua", "Jepara", 2),           # repeat of 2
+                       ("12345", "=SUM(A1)", "Jepara", 3),                 # bad NIB and name
+                       ("", "Rotan", "Kota Solo", 4),
+                       ("2222222222222", "UD Rotan", "Kota Solo", 5),      # repeat of 5
+                       ("123", "Mebel", "Jepara", 6),                      # bad NIB
+                       ("2222222222222", "Batik Sari", "Kota Solo", 7),
+                       ("", "Batik Sari", "Kota Solo", 8),                 # repeat of 8
+                       ("3333333333333", "Kopi", "Temanggung", "banyak")])  # bad number
+    database = open_registry(str(registry_path))
+    report = enroll_files(database, [path], EnrollOptions(today=date(2026, 1, 1),
+                                                          batch_size=2, skip_bad=True))
+    assert [p.row for p in report.problems] == [3, 4, 4, 6, 7, 9, 10]  # row 4: NIB and name
+    rejected = (tmp_path / "usaha.csv.rejected.csv").read_text("utf-8-sig").splitlines()
+    assert rejected[0] == "NIB,Nama Usaha,Kabupaten/Kota,Jumlah Tenaga Kerja,reason"
+    assert [line.split(",")[3] for line in rejected[1:]] == ["2", "3", "5", "6", "8", "banyak"]
+    assert rejected[2].startswith("12345,'=SUM(A1),Jepara,3,")  # still made safe
+    assert not list(tmp_path.glob("*.part*"))
+
+
 def test_the_rules_in_order():
     rows = [(1, None, "a"), (2, "N1", "a"), (3, "N1", "b"), (4, "N2", "c"), (5, None, "c"),
             (6, "N2", "d"), (7, "N3", "c")]

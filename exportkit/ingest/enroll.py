@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from exportkit import safe_csv
 from exportkit.errors import InputRejected, RowProblem
 from exportkit.i18n import _
 from exportkit.ingest.checking import CHECK_CHUNK, Advance, RowChecker, SheetShape
 from exportkit.ingest.plan import Plan, make_plan
 from exportkit.ingest.readers import Sheet, open_sheets
+from exportkit.ingest.rejects import RejectedRows, rejected_path
 from exportkit.ingest.spec import parse_mapping
 from exportkit.registry.bulk import BulkWriter, Counts, Item
 
@@ -70,40 +70,6 @@ class EnrollReport:
         return totals
 
 
-class _Rejects:
-    """The rejected-rows file of one sheet: original cells plus a reason column."""
-
-    def __init__(self, sheet: Sheet, enabled: bool):
-        self.path = _rejected_path(sheet) if enabled else None
-        self.headers = sheet.headers
-        self._stream = None
-        self._writer = None
-
-    def add(self, cells: list | None, reason: str) -> None:
-        if self.path is None:
-            return
-        if self._stream is None:
-            self._stream = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = safe_csv.writer(self._stream)
-            self._writer.writerow([*self.headers, _("reason")])
-        self._writer.writerow([*("" if c is None else c for c in (cells or [])), reason])
-
-    def close(self, keep: bool) -> str | None:
-        if self._stream is None:
-            return None
-        self._stream.close()
-        if not keep:
-            self.path.unlink(missing_ok=True)
-            return None
-        return str(self.path)
-
-
-def _rejected_path(sheet: Sheet) -> Path:
-    base = Path(sheet.source.split("[", 1)[0])
-    suffix = f".{sheet.name}" if sheet.name else ""
-    return base.with_name(f"{base.name}{suffix}.rejected.csv")
-
-
 def plan_files(paths: list[Path], options: EnrollOptions) -> list[tuple[Sheet, Plan]]:
     mapping = parse_mapping(options.mapping)
     planned = []
@@ -151,7 +117,7 @@ class _Run:
         self.options = options
         self.mapping = parse_mapping(options.mapping)
         self.summaries: list[SheetSummary] = []
-        self.rejects: list[_Rejects] = []
+        self.rejects: list[RejectedRows] = []
         self.problems: list[RowProblem] = []
         self.problem_count = 0
         self._order: dict[str, int] = {}  # source -> its place among the sheets
@@ -176,7 +142,9 @@ class _Run:
         summary = SheetSummary(sheet.source, plan.kind.name, Counts(), plan.ignored,
                                list(sheet.notes))
         self._order.setdefault(sheet.source, len(self._order))
-        rejects = _Rejects(sheet, self.options.skip_bad and not self.options.dry_run)
+        kept = self.options.skip_bad and not self.options.dry_run
+        rejects = RejectedRows(rejected_path(sheet.source, sheet.name) if kept else None,
+                               sheet.headers)
         self.summaries.append(summary)
         self.rejects.append(rejects)
         headers = {c.field.name: c.header for c in plan.columns}
@@ -190,7 +158,8 @@ class _Run:
             if row_problems:
                 self.note(row_problems)
                 summary.counts.rejected += 1
-                rejects.add(cells, "; ".join(f"{p.column}: {p.reason}" for p in row_problems))
+                rejects.add(number, cells,
+                            "; ".join(f"{p.column}: {p.reason}" for p in row_problems))
                 continue
             batch.append(Item(sheet.source, number, record, headers, cells))
             if len(batch) >= self.options.batch_size:
@@ -202,15 +171,15 @@ class _Run:
             summary.notes.append(_("no rows below the header row; nothing to enroll from it"))
 
     def _flush(self, plan: Plan, batch: list[Item], summary: SheetSummary,
-               rejects: _Rejects) -> None:
+               rejects: RejectedRows) -> None:
         result = self.writer.write(plan.kind.name, batch)
         summary.counts += result.counts
         self.note([problem for _, problem in result.problems])
         for item, problem in result.problems:
-            rejects.add(item.cells, f"{problem.column}: {problem.reason}")
+            rejects.add(item.row, item.cells, f"{problem.column}: {problem.reason}")
         batch.clear()
 
-    def _settle(self, sheet: Sheet, summary: SheetSummary, rejects: _Rejects) -> None:
+    def _settle(self, sheet: Sheet, summary: SheetSummary, rejects: RejectedRows) -> None:
         """The repeats a fresh load finds at the end of the sheet (rows it had written):
         their cells are read again for the rejected-rows file."""
         result = self.writer.settle()
@@ -222,7 +191,8 @@ class _Run:
             wanted = {item.row for item, _problem in result.problems}
             cells = {number: row for number, row in sheet.read(None) if number in wanted}
             for item, problem in result.problems:
-                rejects.add(cells.get(item.row), f"{problem.column}: {problem.reason}")
+                rejects.add(item.row, cells.get(item.row),
+                            f"{problem.column}: {problem.reason}")
 
 
 def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
