@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exportkit import safe_csv
-from exportkit.ingest.rejects import RejectedRows
+from exportkit.ingest.rejects import MAX_RUNS, RejectedRows
 
 HEADERS = ["NIB", "Nama Usaha"]
 cell = st.one_of(st.none(), st.text(alphabet='ab=+-@,;"\n\r\t \'é', max_size=6))
@@ -56,3 +56,14 @@ def test_no_file_is_made_without_a_path(tmp_path):
     rejects = RejectedRows(None, HEADERS)
     rejects.add(2, ["x"], "bad")
     assert rejects.close(keep=True) is None
+
+
+def test_rows_refused_backwards_keep_a_few_files_open(tmp_path):
+    rejects = RejectedRows(tmp_path / "usaha.csv.rejected.csv", HEADERS)
+    for row in range(200, 1, -1):
+        rejects.add(row, [f"{row:013d}", f"=CV {row}"], "bad")
+        assert len(list(tmp_path.iterdir())) <= MAX_RUNS
+    with open(rejects.close(keep=True), encoding="utf-8-sig", newline="") as stream:
+        lines = list(csv.reader(stream))
+    assert [int(nib) for nib, _name, _reason in lines[1:]] == list(range(2, 201))
+    assert lines[1][1] == "'=CV 2"
