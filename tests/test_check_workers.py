@@ -186,10 +186,16 @@ def test_a_file_rewritten_during_the_import_is_refused_not_half_read(tmp_path, m
     assert _stored(database) == {"business": [], "product": []}
 
 
-def test_the_progress_of_a_file_read_by_workers_ends_at_its_size(tmp_path):
+@pytest.mark.parametrize("rows, blank_rows", [(62, 0), (60, 0), (60, 5000)])
+def test_the_progress_of_a_file_read_by_workers_ends_at_its_size(tmp_path, rows, blank_rows):
     # The main process reads the first chunks, then the workers read the file from its start:
-    # the bar is told each byte once, not the first part twice.
-    path = _businesses(tmp_path / "usaha.csv")
+    # the bar is told each byte once, not the first part twice. Blank rows at the end (as
+    # spreadsheet programs leave them) come after the last chunk a worker sends (60 rows:
+    # the last chunk is full) and are counted too.
+    path = tmp_path / "usaha.csv"
+    path.write_text("NIB;Nama Usaha;Kabupaten/Kota;Jumlah Tenaga Kerja\n" + "".join(
+        f"{9100000000000 + n};Usaha {n};Jepara;3\n" for n in range(rows)) + ";;;\n" * blank_rows,
+        encoding="utf-8")
     for jobs in (1, 3):
         told: dict[str, list[int]] = {}
 
@@ -201,8 +207,25 @@ def test_the_progress_of_a_file_read_by_workers_ends_at_its_size(tmp_path):
             return advance
 
         database = open_registry(str(tmp_path / f"progress{jobs}.db"))
-        options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=jobs,
-                                check_chunk=CHUNK)
+        options = EnrollOptions(today=date(2026, 11, 23), jobs=jobs, check_chunk=CHUNK)
         report = enroll_files(database, [path], options, progress)
         assert report.workers == jobs - 1
+        assert report.sheets[0].counts.added == rows
         assert told == {str(path): [path.stat().st_size, path.stat().st_size]}
+
+
+def test_the_progress_of_a_workbook_ends_at_its_rows(tmp_path):
+    book = _workbook(_businesses(tmp_path / "usaha.csv"), tmp_path / "usaha.xlsx")
+    told: dict[str, list[int]] = {}
+
+    def progress(label, total):
+        told[label] = [total, 0]
+
+        def advance(n):
+            told[label][1] += n
+        return advance
+
+    database = open_registry(str(tmp_path / "registry.db"))
+    options = EnrollOptions(today=date(2026, 11, 23), skip_bad=True, jobs=3, check_chunk=CHUNK)
+    enroll_files(database, [book], options, progress)
+    assert told == {f"{book}[Sheet]": [62, 62]}  # the rows below the header

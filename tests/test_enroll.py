@@ -97,6 +97,25 @@ def test_skip_bad_writes_good_rows_and_saves_the_rest(registry_path, tmp_path):
     assert count(open_registry(str(registry_path)), "business") == 1
 
 
+def test_a_rejected_rows_file_that_cannot_be_written_writes_nothing(registry_path, tmp_path,
+                                                                    monkeypatch):
+    # The file is finished before the commit: a full disk then leaves the registry as it
+    # was, and the bad rows are still in the officer's own file.
+    from exportkit.ingest import rejects
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device", str(self.path))
+    monkeypatch.setattr(rejects._RunFile, "flush", full_disk)
+    bad = tmp_path / "usaha.csv"
+    bad.write_text("Nama Usaha;NIB\nCV Baik;1234567890123\nCV Buruk;12345\n")
+    result = invoke("enroll", bad, "--skip-bad")
+    assert result.exit_code == 1
+    assert "usaha.csv.rejected.csv: No space left on device" in result.stderr
+    assert "Traceback" not in result.output
+    assert count(open_registry(str(registry_path)), "business") == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if "usaha" in p.name) == ["usaha.csv"]
+
+
 def test_the_same_nib_twice_in_one_file_is_a_bad_row(registry_path, tmp_path):
     twice = tmp_path / "twice.csv"
     twice.write_text("Nama Usaha;NIB\nCV Satu;1234567890123\nCV Dua;1234567890123\n")

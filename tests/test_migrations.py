@@ -61,6 +61,14 @@ def test_a_registry_from_a_newer_release_is_refused(tmp_path):
         open_registry(str(path))
 
 
+# what migration 3 drops: index -> (table, column)
+DROPPED_IN_3 = {"ix_assessment_batch": ("assessment", "batch"),
+                "ix_assessment_gap_code": ("assessment_gap", "code"),
+                "ix_product_business_id": ("product", "business_id"),
+                "ix_certification_business_id": ("certification", "business_id"),
+                "ix_cohort_member_cohort_id": ("cohort_member", "cohort_id")}
+
+
 def _index_columns(path) -> set[tuple[str, tuple[str, ...]]]:
     """Each index as (table, its columns), whatever SQLite named it."""
     connection = sqlite3.connect(path)
@@ -83,10 +91,30 @@ def test_an_upgraded_registry_has_the_indexes_of_a_new_one(tmp_path):
 
     upgraded = _index_columns(old)
     assert upgraded == _index_columns(new)
-    for unused in [("assessment", ("batch",)), ("assessment_gap", ("code",)),
-                   ("product", ("business_id",)), ("certification", ("business_id",)),
-                   ("cohort_member", ("cohort_id",))]:
-        assert unused not in upgraded
+    for table, column in DROPPED_IN_3.values():
+        assert (table, (column,)) not in upgraded
     # what replaces the single-column ones: the unique index that the column leads
     assert ("product", ("business_id", "name_key")) in upgraded
     assert ("assessment_gap", ("assessment_id",)) in upgraded
+
+
+def test_a_version_2_registry_loses_the_unused_indexes(tmp_path):
+    # As release 2 left a registry: the indexes there, version 3 not recorded.
+    path = tmp_path / "v2.db"
+    open_registry(str(path))
+    close_all()
+    connection = sqlite3.connect(path)
+    for name, (table, column) in DROPPED_IN_3.items():
+        connection.execute(f"CREATE INDEX {name} ON {table} ({column})")
+    connection.execute("DELETE FROM schema_migration WHERE version = 3")
+    connection.commit()
+    connection.close()
+
+    open_registry(str(path))
+    close_all()
+    connection = sqlite3.connect(path)
+    names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master "
+                                              "WHERE type = 'index'")}
+    connection.close()
+    assert not names & set(DROPPED_IN_3)
+    assert "ix_assessment_gap_assessment_id" in names

@@ -3,6 +3,7 @@
 import csv
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,3 +68,30 @@ def test_rows_refused_backwards_keep_a_few_files_open(tmp_path):
         lines = list(csv.reader(stream))
     assert [int(nib) for nib, _name, _reason in lines[1:]] == list(range(2, 201))
     assert lines[1][1] == "'=CV 2"
+
+
+def test_a_huge_cell_refused_late_is_copied_whole(tmp_path):
+    # The reader takes cells up to 1,000,000 characters; made safe, this one is longer, and
+    # the merge copies the rows as written rather than parse them again (csv's field limit).
+    huge = "=" + "x" * 999_999
+    rejects = RejectedRows(tmp_path / "usaha.csv.rejected.csv", HEADERS)
+    rejects.add(4, ["1", "bad"], "a NIB has exactly 13 digits")
+    rejects.add(3, ["2", huge], "the same business appears earlier")
+    text = open(rejects.close(keep=True), encoding="utf-8-sig", newline="").read()
+    assert text == _in_order([(4, ["1", "bad"], "a NIB has exactly 13 digits"),
+                              (3, ["2", huge], "the same business appears earlier")])
+    assert f"2,'{huge},the same" in text
+
+
+def test_a_file_that_cannot_be_finished_leaves_nothing(tmp_path, monkeypatch):
+    rejects = RejectedRows(tmp_path / "usaha.csv.rejected.csv", HEADERS)
+    rejects.add(5, ["x", "y"], "bad")
+    rejects.add(2, ["x", "y"], "bad")
+
+    def full_disk(self):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(RejectedRows, "_merge", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        rejects.close(keep=True)
+    assert not list(tmp_path.iterdir())
+    assert rejects.close(keep=False) is None

@@ -231,6 +231,8 @@ class RowChecker:
                 advance.to(read)  # bytes from the file's start, as the furthest worker read
             yield from checked
         shape.check_unchanged()  # rewritten while the workers read it
+        if advance is not None:  # to the end: blank lines after the last chunk are read too
+            advance.to(shape.stamp[0])
 
     def close(self, failed: bool = False) -> None:
         """Stops the workers: let finish, or (failed) killed at once."""

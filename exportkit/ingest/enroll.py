@@ -207,10 +207,15 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
                 run.sheet(sheet, plan, progress)
             run.writer.close()
             failed = run.problem_count > 0 and not options.skip_bad
-            if failed or options.dry_run:
-                transaction.rollback()
-            else:
+            keep = not failed and not options.dry_run
+            if keep:
+                # Before the commit: a rejected-rows file that cannot be written (a full
+                # disk) leaves the registry as it was, and no bad row is lost.
+                for summary, rejects in zip(run.summaries, run.rejects, strict=True):
+                    summary.rejected_file = rejects.close(keep=True)
                 transaction.commit()
+            else:
+                transaction.rollback()
         except BaseException:
             checker.close(failed=True)
             transaction.rollback()
@@ -219,9 +224,9 @@ def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             raise
         finally:
             checker.close()
-    keep = not failed and not options.dry_run
-    for summary, rejects in zip(run.summaries, run.rejects, strict=True):
-        summary.rejected_file = rejects.close(keep=keep)
+    if not keep:  # a failed or dry run keeps no rejected-rows file
+        for rejects in run.rejects:
+            rejects.close(keep=False)
     summaries, problems, problem_count = run.summaries, run.listed(), run.problem_count
     report = EnrollReport(summaries, problems, problem_count, options.dry_run,
                           written=keep, workers=checker.workers)

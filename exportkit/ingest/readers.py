@@ -430,8 +430,10 @@ def _workbook_sheets(path: Path, book) -> list[Sheet]:
                 if formula_book is not None:
                     formula_book.close()
 
+        # the progress bar's total: the rows below the header, as sheet_rows counts them
+        below = None if ws.max_row is None else max(ws.max_row - header_number, 0)
         sheets.append(Sheet(source=f"{path}[{ws.title}]", headers=headers, read=sheet_rows,
-                            size=ws.max_row, name=ws.title))
+                            size=below, name=ws.title))
     if sheets:
         sheets[0].notes.extend(skipped)
     elif hidden and len(hidden) == len(skipped):

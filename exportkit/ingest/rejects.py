@@ -4,16 +4,17 @@ row and the reason, in the sheet's row order, ready to be mended and enrolled ag
 Most rows are refused as they are read, in order; some only later (a repeat found when
 its batch is written, or at the end of a first load). Rows go to the file while they come
 in order; one that comes too late for it starts a run in a side file, and closing merges
-the runs by row number. Nothing but the row numbers is held in memory, however many rows
-are refused.
+the runs by row number. Each row is written out as CSV text once, and the merge copies
+that text by its length, never parsing it again. Memory holds each row's key and length
+and a few hundred KiB of rows not yet written; no file stays open between writes.
 """
 
 from __future__ import annotations
 
-import csv
 import heapq
-import os
+import io
 from array import array
+from collections.abc import Iterator
 from operator import itemgetter
 from pathlib import Path
 
@@ -21,41 +22,57 @@ from exportkit import safe_csv
 from exportkit.i18n import _
 
 MAX_RUNS = 8  # late rows come in a few ordered runs; past this many, they are merged
+FLUSH_CHARS = 256 * 1024  # rows held before they are appended to their file
 
 
 class _RunFile:
-    """Rows in increasing order, in one file; their keys kept beside it: the row number in
-    the high 32 bits, the order it was refused in below (a row refused twice keeps both,
-    in that order)."""
+    """Rows in increasing order of their keys, in one file: the row number in the high 32
+    bits, the order the row was refused in below (a row refused twice keeps both, in
+    that order). Each row's key and length are kept beside the file."""
 
-    def __init__(self, path: Path, headers: list | None, keys: array | None = None):
+    def __init__(self, path: Path, header: str | None, keys: array | None = None,
+                 sizes: array | None = None):
+        """header: the CSV header line of the sheet's own file (None for a side file);
+        keys and sizes given: the file holds those rows already."""
         self.path = path
+        self.header = header
         # the sheet's own file has a BOM (spreadsheet programs read it as UTF-8); runs don't
-        self.encoding = "utf-8-sig" if headers is not None else "utf-8"
-        self.headers = headers
+        self.encoding = "utf-8-sig" if header is not None else "utf-8"
         self.keys = array("Q") if keys is None else keys
-        # keys given: the file holds those rows already, and more are added after them
-        self.stream = path.open("a" if keys is not None else "w", encoding=self.encoding,
-                                newline="")
-        self.writer = safe_csv.writer(self.stream)
-        if headers is not None and keys is None:
-            self.writer.writerow(headers)
+        self.sizes = array("Q") if sizes is None else sizes
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        if keys is None:
+            with path.open("w", encoding=self.encoding, newline="") as stream:
+                stream.write(header or "")
 
     @property
     def last(self) -> int:
         return self.keys[-1] if self.keys else -1
 
-    def write(self, key: int, values: list) -> None:
-        self.writer.writerow(values)
+    def write(self, key: int, line: str) -> None:
+        self._pending.append(line)
+        self._pending_chars += len(line)
         self.keys.append(key)
+        self.sizes.append(len(line))
+        if self._pending_chars >= FLUSH_CHARS:
+            self.flush()
 
-    def rows(self):
-        """(key, cells as written) back from the file, in order."""
+    def flush(self) -> None:
+        if self._pending:
+            # appending to a file with text in it, "utf-8-sig" writes no second BOM
+            with self.path.open("a", encoding=self.encoding, newline="") as stream:
+                stream.write("".join(self._pending))
+            self._pending.clear()
+            self._pending_chars = 0
+
+    def rows(self) -> Iterator[tuple[int, str]]:
+        """(key, the row's CSV text) back from the file, in order."""
+        self.flush()
         with self.path.open(encoding=self.encoding, newline="") as stream:
-            records = csv.reader(stream)
-            if self.headers is not None:
-                next(records)
-            yield from zip(self.keys, records, strict=True)
+            stream.read(len(self.header or ""))
+            for key, size in zip(self.keys, self.sizes, strict=True):
+                yield key, stream.read(size)
 
 
 class RejectedRows:
@@ -66,38 +83,66 @@ class RejectedRows:
         self.headers = headers
         self._runs: list[_RunFile] = []
         self._refused = 0
+        self._buffer = io.StringIO(newline="")
+        self._writer = safe_csv.writer(self._buffer)
+        self._closed: tuple[str | None] | None = None
+
+    def _line(self, values: list) -> str:
+        """One row as CSV text, its cells made safe for spreadsheet programs."""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(values)
+        return self._buffer.getvalue()
 
     def add(self, row: int, cells: list | None, reason: str) -> None:
         if self.path is None:
             return
-        values = [*("" if c is None else c for c in (cells or [])), reason]
+        line = self._line([*("" if c is None else c for c in (cells or [])), reason])
         key = row << 32 | self._refused
         self._refused += 1
         after = [run for run in self._runs if run.last < key]
         if after:
             run = max(after, key=lambda r: r.last)  # keeps the runs few
         else:
-            if len(self._runs) == MAX_RUNS:  # not met in practice: rows refused in no order
+            if len(self._runs) == MAX_RUNS:
+                # Not met in practice. Rows refused in no order would rewrite the file
+                # every MAX_RUNS rows (cost growing with the square of their number), but
+                # it stays correct, and the files few.
                 self._merge()
             first = not self._runs
-            run = _RunFile(self.path if first else self._side(len(self._runs)),
-                           [*self.headers, _("reason")] if first else None)
+            header = self._line([*self.headers, _("reason")]) if first else None
+            run = _RunFile(self.path if first else self._side(len(self._runs)), header)
             self._runs.append(run)
-        run.write(key, values)
+        run.write(key, line)
 
     def close(self, keep: bool) -> str | None:
-        """Closes the file, its rows in order when kept; removes it when not."""
+        """Finishes the file, its rows in order, and returns its path; or (not keep, or
+        on any failure) removes it. Side files never outlive this. Closing again returns
+        the file kept, unless told not to keep it (the import failed after all)."""
+        if self._closed is not None:
+            if not keep and self._closed[0] is not None:
+                self.path.unlink(missing_ok=True)
+                self._closed = (None,)
+            return self._closed[0]
+        self._closed = (None,)
         if not self._runs:
             return None
-        if keep and len(self._runs) > 1:
-            self._merge()
-        for run in self._runs:
-            run.stream.close()
-        for run in self._runs[1:]:
-            run.path.unlink(missing_ok=True)
+        try:
+            if keep:
+                if len(self._runs) > 1:
+                    self._merge()
+                self._runs[0].flush()
+        except BaseException:
+            keep = False
+            raise
+        finally:
+            for n in range(len(self._runs) + 1):
+                self._side(n).unlink(missing_ok=True)
+            if not keep:
+                self.path.unlink(missing_ok=True)
         if not keep:
-            self.path.unlink(missing_ok=True)
             return None
+        self._closed = (str(self.path),)
         return str(self.path)
 
     def _side(self, n: int) -> Path:
@@ -105,21 +150,19 @@ class RejectedRows:
 
     def _merge(self) -> None:
         """Merges the runs into the sheet's file, which is then the only run."""
-        for run in self._runs:
-            run.stream.close()
-        merged, keys = self._side(0), array("Q")
+        first = self._runs[0]
+        merged, keys, sizes = self._side(0), array("Q"), array("Q")
         with merged.open("w", encoding="utf-8-sig", newline="") as stream:
-            # cells were made safe when first written: copied as they are
-            out = csv.writer(stream)
-            out.writerow(safe_csv.neutralise(h) for h in self._runs[0].headers)
-            for key, cells in heapq.merge(*(run.rows() for run in self._runs),
-                                          key=itemgetter(0)):
-                out.writerow(cells)
+            stream.write(first.header)
+            for key, line in heapq.merge(*(run.rows() for run in self._runs),
+                                         key=itemgetter(0)):
+                stream.write(line)
                 keys.append(key)
-        os.replace(merged, self.path)
+                sizes.append(len(line))
+        merged.replace(self.path)
         for run in self._runs[1:]:
             run.path.unlink()
-        self._runs = [_RunFile(self.path, self._runs[0].headers, keys)]
+        self._runs = [_RunFile(self.path, first.header, keys, sizes)]
 
 
 def rejected_path(source: str, sheet_name: str | None) -> Path:
