@@ -95,3 +95,30 @@ def test_groups_read_in_small_chunks_are_those_read_in_one(enrolled):
     for g in whole:
         assert all(loaded[i].business == g.business for i in g.product_ids)
         assert tuple(loaded[i].product for i in g.product_ids) == g.products
+
+
+def test_each_chunk_is_read_from_where_the_last_ended(enrolled):
+    # Keyset paging is only linear if every chunk's query seeks to the last business read;
+    # a query that scans the index from its start makes reading a registry quadratic.
+    from sqlalchemy import event
+
+    from exportkit.registry.facts import iter_chunks
+
+    queries = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().startswith("SELECT product.id"):
+            queries.append((statement, parameters))
+
+    engine = enrolled.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        chunks = list(iter_chunks(enrolled, Selection(), 3))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(chunks) > 10 and len(queries) >= len(chunks)
+    with enrolled.reader() as connection:
+        for statement, parameters in queries:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "SEARCH product USING INDEX" in plan and "SCAN product" not in plan, plan
