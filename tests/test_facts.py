@@ -76,6 +76,7 @@ def test_chunks_and_slices_of_businesses_give_each_selected_product_once_in_orde
     assert expected and ids(2) == ids(2000) == expected
 
 
+@pytest.mark.usefixtures("backend")  # SQLite and PostgreSQL: the paging query on both
 def test_groups_read_in_small_chunks_are_those_read_in_one(enrolled):
     # chunks of 2 products: businesses span chunks, with their certificates read in each
     from exportkit.fact_rows import group, groups
