@@ -85,7 +85,7 @@ class RejectedRows:
         self._refused = 0
         self._buffer = io.StringIO(newline="")
         self._writer = safe_csv.writer(self._buffer)
-        self._closed: tuple[str | None] | None = None
+        self._kept = False  # closed, its rows in order, and kept
 
     def _line(self, values: list) -> str:
         """One row as CSV text, its cells made safe for spreadsheet programs."""
@@ -116,34 +116,24 @@ class RejectedRows:
         run.write(key, line)
 
     def close(self, keep: bool) -> str | None:
-        """Finishes the file, its rows in order, and returns its path; or (not keep, or
-        on any failure) removes it. Side files never outlive this. Closing again returns
-        the file kept, unless told not to keep it (the import failed after all)."""
-        if self._closed is not None:
-            if not keep and self._closed[0] is not None:
-                self.path.unlink(missing_ok=True)
-                self._closed = (None,)
-            return self._closed[0]
-        self._closed = (None,)
+        """Finishes the file, its rows in order, and returns its path; or (not keep, or on
+        any failure) removes it. Side files never outlive this. A file closed and kept is
+        removed by a later close(keep=False): the import failed after all."""
         if not self._runs:
             return None
         try:
-            if keep:
+            if keep and not self._kept:
                 if len(self._runs) > 1:
                     self._merge()
                 self._runs[0].flush()
-        except BaseException:
-            keep = False
-            raise
+                self._kept = True
         finally:
-            for n in range(len(self._runs) + 1):
+            for n in range(len(self._runs) + 1):  # part0 is a merge's own output
                 self._side(n).unlink(missing_ok=True)
-            if not keep:
+            if not (keep and self._kept):
                 self.path.unlink(missing_ok=True)
-        if not keep:
-            return None
-        self._closed = (str(self.path),)
-        return str(self.path)
+                self._runs, self._kept = [], False
+        return str(self.path) if self._kept else None
 
     def _side(self, n: int) -> Path:
         return self.path.with_name(f"{self.path.name}.part{n}")

@@ -74,11 +74,12 @@ def iter_chunks(database, selection: Selection, chunk: int = CHUNK) -> Iterator[
         slices = [None] if ids is None else [ids[i:i + step] for i in range(0, len(ids), step)]
         for businesses_in in slices:
             while True:
-                # After (business, product) `last`. The first two conditions are implied by
-                # the third; they are there so the database seeks to the business in both
-                # tables: with only the OR of bound values, SQLite scans the product index
-                # from its start for every chunk (3M products: 10 ms for the first chunk,
-                # 155 ms for the last), and PostgreSQL's merge join the businesses.
+                # After (business, product) `last`: `business_id >= b` with the OR. The
+                # bounds on both tables' business ids let the database seek to the business:
+                # with only `business_id > b OR (business_id = b AND id > p)` of bound
+                # values, SQLite scans the product index from its start for every chunk
+                # (3M products: 10 ms for the first chunk, 155 ms for the last), and
+                # PostgreSQL's merge join the businesses.
                 query = selection.on_products(
                     select(*columns).select_from(P.join(B, P.c.business_id == B.c.id))
                     .where(P.c.business_id >= last[0], B.c.id >= last[0],
