@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import lru_cache
 from operator import attrgetter
 
 from exportkit.scoring.assessment import (
@@ -314,6 +315,7 @@ class _BusinessPricer:
         # a dimension's points do not depend on which of two tied products is the best
         self.base = run.held, _best(totals), run.points
         self.dimensions = memo.rubric.dimensions_for("business")
+        self.parts_read = [memo.parts_read[dim.code] for dim in self.dimensions]
 
     def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
                  best: int | None) -> Context:
@@ -325,13 +327,8 @@ class _BusinessPricer:
     def __call__(self, gap: _Gap, fixed: Facts) -> float:
         memo, base, base_totals = self.memo, self.facts, self.totals
         held, base_best, points = self.base
-        # the parts the fix changed (PARTS), each part also under its own name
-        changed = set()
-        for part, before, after in (("business", base.business, fixed.business),
-                                    ("products", base.products, fixed.products)):
-            if after is not before:
-                changed.add(part)
-                changed.update(f"{part}.{name}" for name in gap.fix.fields())
+        changed = _changed_parts(fixed.business is not base.business,
+                                 fixed.products is not base.products, gap.fix.fields())
         totals = base_totals
         if fixed.business.certificates is not base.business.certificates:
             # the business's certificates count for every product
@@ -345,17 +342,33 @@ class _BusinessPricer:
                       in enumerate(zip(totals, fixed.products, base.products, strict=True))]
         best = _best(totals)
         if best != base_best or (best is not None and totals[best] != base_totals[best]):
-            changed.add("best")
+            changed = changed | _BEST
         ctx = self._context(fixed, held, totals, best)
         return _weighted(self.dimensions, [
-            memo.points(dim, ctx, "business")
-            if not memo.parts_read[dim.code].isdisjoint(changed) else unchanged
-            for dim, unchanged in zip(self.dimensions, points, strict=True)])
+            memo.points(dim, ctx, "business") if not reads.isdisjoint(changed) else unchanged
+            for dim, reads, unchanged in zip(self.dimensions, self.parts_read, points,
+                                             strict=True)])
+
+
+_BEST = frozenset({"best"})
+
+
+@lru_cache(maxsize=256)  # a run's fixes change a handful of field sets, again and again
+def _changed_parts(business: bool, products: bool, fields: tuple[str, ...]
+                   ) -> frozenset[str]:
+    """The parts a fix changed (PARTS): the business and/or the products, each part also
+    under the names of the fields the fix sets."""
+    return frozenset(name for part, changed in (("business", business), ("products", products))
+                     if changed for name in (part, *(f"{part}.{f}" for f in fields)))
 
 
 def _best(totals: Sequence[float]) -> int | None:
     """The product with the highest total (the first listed on a tie)."""
-    return min(range(len(totals)), key=lambda i: (-totals[i], i), default=None)
+    best = None
+    for i, total in enumerate(totals):  # a loop: a business has a few products, priced often
+        if best is None or total > totals[best]:
+            best = i
+    return best
 
 
 def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: date,
