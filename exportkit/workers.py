@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from exportkit.collector import collect_less
 from exportkit.errors import ExportkitError
 from exportkit.i18n import _
 
@@ -76,6 +77,7 @@ def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
         return
     if hasattr(signal, "pthread_sigmask"):  # POSIX: held back since it started; ignored now
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    collect_less()  # a worker's life is one bulk run (exportkit.collector)
     while (task := tasks.get()) is not None:
         work, batch, streamed = pickle.loads(task)
         if streamed:

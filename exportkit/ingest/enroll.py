@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from exportkit.collector import collecting_less
 from exportkit.errors import InputRejected, RowProblem
 from exportkit.i18n import _
 from exportkit.ingest.checking import CHECK_CHUNK, Advance, RowChecker, SheetShape
@@ -197,7 +198,7 @@ class _Run:
 
 def _enroll(database, planned: list[tuple[Sheet, Plan]], options: EnrollOptions,
             progress: ProgressFactory | None) -> EnrollReport:
-    with database.writer() as connection:
+    with database.writer() as connection, collecting_less():
         transaction = connection.begin()
         checker = RowChecker(options.jobs, options.check_chunk,
                              cells=options.skip_bad and not options.dry_run)
