@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from exportkit.collector import collecting_less
 from exportkit.errors import UsageError
 from exportkit.fact_rows import RawGroup, group, groups
 from exportkit.i18n import _
@@ -125,7 +124,6 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         take(rows(snapshots))
 
     with ExitStack() as stack:
-        stack.enter_context(collecting_less())
         # One write transaction for the whole run: all snapshots land, or none do.
         connection = stack.enter_context(database.writer()) if save else None
         if connection is not None:

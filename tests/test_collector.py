@@ -1,4 +1,4 @@
-"""Bulk runs (scoring, imports, their workers) collect garbage less often, and still
+"""Imports and the worker processes of bulk runs collect garbage less often, and still
 collect it (exportkit.collector)."""
 
 from __future__ import annotations
@@ -9,10 +9,8 @@ from datetime import date
 
 import pytest
 
-from exportkit.assess import assess, load_rules
 from exportkit.collector import BULK_YOUNG, collecting_less
 from exportkit.ingest.enroll import EnrollOptions, enroll_files
-from exportkit.registry.facts import Selection
 from exportkit.workers import WorkerPool
 from tests.conftest import SAMPLES
 
@@ -48,15 +46,6 @@ def test_a_cycle_made_in_a_bulk_run_is_freed_without_being_asked():
         live = [[] for _ in range(BULK_YOUNG + 1_000)]  # enough young objects for one
         assert freed() is None
     del live
-
-
-def test_a_scoring_run_collects_less_while_it_runs_and_as_before_after(enrolled):
-    rubric, market = load_rules(None, None)
-    before, seen = gc.get_threshold(), []
-    assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), save=False,
-           progress=lambda _n: seen.append(gc.get_threshold()[0]))
-    assert seen and set(seen) == {BULK_YOUNG}
-    assert gc.get_threshold() == before
 
 
 def test_an_import_collects_less_while_it_runs_and_as_before_after(database):
