@@ -13,14 +13,11 @@ from exportkit.collector import BULK_YOUNG, collecting_less
 from exportkit.ingest.enroll import EnrollOptions, enroll_files
 from exportkit.workers import WorkerPool
 from tests.conftest import SAMPLES
+from tests.test_workers import nothing
 
 
 def young_threshold(_state, _batch) -> int:  # run in a worker: module level, by name
     return gc.get_threshold()[0]
-
-
-def nothing() -> None:
-    return None
 
 
 def test_collecting_less_sets_the_young_generation_and_puts_it_back():
