@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 from babel import Locale
@@ -314,6 +313,27 @@ def _amount(value: float | None) -> str:
     return "?" if value is None else f"{value:g}"
 
 
+def _coverage(rubric: Rubric, products: tuple[ProductFacts, ...]):
+    """(index, product, its category's capacity rule, the share of a typical order its
+    monthly capacity covers, or None where its unit is not one the rule knows), for the
+    products whose category has a typical order."""
+    for index, p in enumerate(products):
+        cap = rubric.capacity[p.category]
+        if cap.typical_order is None:
+            continue
+        if p.unit is not None and p.unit.strip().lower() not in cap.units:
+            yield index, p, cap, None
+            continue
+        yield index, p, cap, min(max((p.monthly_capacity or 0) / cap.typical_order, 0.0), 1.0)
+
+
+def best_coverage(ctx: Context) -> float | None:
+    """The highest share of a typical order a product covers: all the capacity check's
+    points depend on (None: no product it can judge)."""
+    return max((ratio for *_rest, ratio in _coverage(ctx.rubric, ctx.facts.products)
+                if ratio is not None), default=None)
+
+
 def capacity(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
     """The product whose capacity best covers its category's typical order."""
     def params(p: ProductFacts, cap) -> dict[str, Any]:
@@ -322,16 +342,11 @@ def capacity(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
 
     best: tuple[float, int] | None = None  # (ratio, index): the first of the highest
     warnings: list[Text] = []
-    for index, p in enumerate(ctx.facts.products):
-        cap = ctx.rubric.capacity[p.category]
-        if cap.typical_order is None:
-            continue
-        if p.unit is not None and p.unit.strip().lower() not in cap.units:
+    for index, p, cap, ratio in _coverage(ctx.rubric, ctx.facts.products):
+        if ratio is None:
             warnings.append(ctx.rubric.messages["unknown_unit"].format(
                 params(p, cap) | {"unit": p.unit, "units": cap.units[0]}))
-            continue
-        ratio = min(max((p.monthly_capacity or 0) / cap.typical_order, 0.0), 1.0)
-        if best is None or ratio > best[0]:
+        elif best is None or ratio > best[0]:
             best = (ratio, index)
     if best is None:
         return [Outcome(c.code, "unknown", warnings=tuple(warnings),
@@ -363,8 +378,6 @@ CHECKS: dict[str, Callable[[Criterion, Context, str], list[Outcome]]] = {
 }
 
 
-_CAPACITY_FACTS = attrgetter("category", "unit", "monthly_capacity")
-
 # What a check's points depend on, for the checks whose inputs are few: a criterion earns
 # the same wherever these are equal (the rubric, market and day being those of one run), so
 # a run can remember a dimension's points instead of evaluating it again for every action
@@ -389,7 +402,8 @@ READS: dict[str, dict[str, Callable[[Criterion, Context], Any]]] = {
         "nib": lambda c, ctx: nib_ok(ctx.business.nib),
         "npwp": lambda c, ctx: npwp_ok(ctx.business.npwp),
         "experience": lambda c, ctx: ctx.business.export_experience,
-        "capacity": lambda c, ctx: tuple(map(_CAPACITY_FACTS, ctx.facts.products)),
+        # the points, not the texts: the texts name the product and its capacity
+        "capacity": lambda c, ctx: best_coverage(ctx),
         "best_product": lambda c, ctx: ctx.best_total,
     },
 }

@@ -253,3 +253,26 @@ def test_a_memo_that_forgets_still_gives_what_scoring_afresh_gives(pool, picks, 
         assert all(len(table) <= 2 for table in (memo.totals, memo.results, memo.dimensions,
                                                  memo.parts))
         assert shared == score_group(business, group, RUBRIC, market, today)
+
+
+@common
+@given(cases=st.lists(st.tuples(businesses, st.lists(products, min_size=1, max_size=3),
+                                st.none() | st.floats(0, 100)), min_size=2, max_size=6),
+       market=markets, today=days)
+def test_a_dimension_s_points_remembered_by_what_its_checks_read_are_its_points(
+        cases, market, today):
+    # READS says what a dimension's points depend on; a memo hands out the points of the
+    # first facts it saw with the same reads: wrong reads show as another business's points
+    from exportkit.scoring.checks import Context, Facts
+    from exportkit.scoring.scorer import Memo, _held, _points
+
+    memo = Memo(RUBRIC, market, today)
+    for business, products_, best_total in cases:
+        facts = Facts(business, tuple(products_))
+        for scope, index in (("product", 0), ("business", None)):
+            certs = business.certificates + (products_[0].certificates if index == 0 else ())
+            held = _held(certs, RUBRIC, today, texts=False)[0]
+            ctx = Context(RUBRIC, facts, index, market, today, held, best_total=best_total,
+                          best_name="p")
+            for dim in RUBRIC.dimensions_for(scope):
+                assert memo.points(dim, ctx, scope) == _points(dim, ctx, scope), dim.code
