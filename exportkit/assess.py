@@ -20,7 +20,7 @@ from exportkit.i18n import _
 from exportkit.registry.assessments import store
 from exportkit.registry.facts import CHUNK, Selection, iter_chunks
 from exportkit.score_workers import Scoring, scoring_pool
-from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Rows, rows
+from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Details, Rows, rows
 
 STORE_BATCH = 2000  # snapshots written per bulk insert
 
@@ -87,7 +87,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     scoring = Scoring(rubric, market, today, with_businesses)
     run = AssessRun(market.code if market else None, rubric.version, rubric.digest,
                     level_names={level.code: level.name for level in rubric.levels})
-    memo = scoring.memo()
+    memo, details = scoring.memo(), Details()
     now = utcnow()
     pending = Rows()
 
@@ -121,7 +121,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
                 if len(run.results) < keep:
                     run.results.append(Scored(snapshot.product_id, snapshot.business_id,
                                               facts.business.name, snapshot.assessment))
-        take(rows(snapshots))
+        take(rows(snapshots, details))
 
     with ExitStack() as stack:
         # One write transaction for the whole run: all snapshots land, or none do.

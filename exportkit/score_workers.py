@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from exportkit.fact_rows import Group, RawGroup, group
-from exportkit.snapshots import Rows, Snapshot, rows
+from exportkit.snapshots import Details, Rows, Snapshot, rows
 from exportkit.workers import WorkerPool
 
 
@@ -56,13 +56,14 @@ class Scoring:
 
 # -- in a worker process ---------------------------------------------------------------------
 
-def _setup(scoring: Scoring) -> tuple[Scoring, object]:
-    return scoring, scoring.memo()  # one memo per worker, shared by all its batches
+def _setup(scoring: Scoring) -> tuple[Scoring, object, Details]:
+    # one memo and one table of detail cells per worker, shared by all its batches
+    return scoring, scoring.memo(), Details()
 
 
-def _score(state: tuple[Scoring, object], groups: Sequence[RawGroup]) -> Rows:
-    scoring, memo = state
-    return rows([s for raw in groups for s in scoring.snapshots(group(raw), memo)])
+def _score(state: tuple[Scoring, object, Details], groups: Sequence[RawGroup]) -> Rows:
+    scoring, memo, details = state
+    return rows([s for raw in groups for s in scoring.snapshots(group(raw), memo)], details)
 
 
 # -- in the main process ---------------------------------------------------------------------

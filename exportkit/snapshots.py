@@ -66,24 +66,41 @@ def _category(assessment) -> str | None:
     return assessment.best_product.category if assessment.best_product else None
 
 
-def rows(snapshots: list[Snapshot]) -> Rows:
-    details: dict[tuple, str] = {}
+class Details:
+    """The detail cells of one run's product snapshots, remembered from batch to batch:
+    products with the same facts share one result in the scorer's memo (its dimensions and
+    actions are the same objects), so a national registry writes each cell out once, not
+    once per product. An entry holds the objects it was written from, so their ids (the
+    key: hashing them would walk every criterion) are not reused while it is remembered.
+    Bounded, so memory stays flat: a full table drops its oldest entry."""
 
-    def detail(a) -> str:
-        # Products with the same facts share their dimensions and actions (the run's memo):
-        # written out once. The snapshots hold the objects, so ids are unique.
+    LIMIT = 5_000
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple, tuple[object, object, str]] = {}
+
+    def cell(self, a) -> str:
         key = (id(a.dimensions), id(a.actions), a.level, len(a.blockers))
-        text = details.get(key)
-        if text is None:
-            text = details[key] = compact(a)
+        entry = self._cells.get(key)
+        if entry is not None and entry[0] is a.dimensions and entry[1] is a.actions:
+            return entry[2]
+        if entry is None and len(self._cells) >= self.LIMIT:
+            del self._cells[next(iter(self._cells))]
+        text = compact(a)
+        self._cells[key] = (a.dimensions, a.actions, text)
         return text
 
+
+def rows(snapshots: list[Snapshot], details: Details | None = None) -> Rows:
+    """`details`: shared by the batches of one run (a business's cell is its own)."""
+    details = Details() if details is None else details
     out = Rows()
     for s in snapshots:
         a = s.assessment
         out.snapshots.append((s.business_id, s.product_id, s.best_product_id, s.market,
                               _category(a), a.rubric_version, a.rubric_digest, a.total,
-                              a.level, a.blocked, detail(a)))
+                              a.level, a.blocked,
+                              compact(a) if s.product_id is None else details.cell(a)))
         if s.product_id is None:
             out.gaps += [(s.business_id, "blocker", item.code, position, None, item.text.en,
                           item.text.id) for position, item in enumerate(a.blockers, start=1)]
