@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from exportkit.bounded import BoundedTable
+
 GAP_ACTIONS = 5  # the first actions kept per business, beside every blocker
 
 # a snapshot row: these columns, then the batch and the time the registry adds
@@ -70,25 +72,17 @@ class Details:
     """The detail cells of one run's product snapshots, remembered from batch to batch:
     products with the same facts share one result in the scorer's memo (its dimensions and
     actions are the same objects), so a national registry writes each cell out once, not
-    once per product. An entry holds the objects it was written from, so their ids (the
-    key: hashing them would walk every criterion) are not reused while it is remembered.
-    Bounded, so memory stays flat: a full table drops its oldest entry."""
+    once per product. Keyed by the objects' ids (hashing them would walk every criterion);
+    an entry holds the objects, so their ids are not reused while it is remembered."""
 
     LIMIT = 5_000
 
     def __init__(self) -> None:
-        self._cells: dict[tuple, tuple[object, object, str]] = {}
+        self._cells = BoundedTable(self.LIMIT)
 
     def cell(self, a) -> str:
         key = (id(a.dimensions), id(a.actions), a.level, len(a.blockers))
-        entry = self._cells.get(key)
-        if entry is not None and entry[0] is a.dimensions and entry[1] is a.actions:
-            return entry[2]
-        if entry is None and len(self._cells) >= self.LIMIT:
-            del self._cells[next(iter(self._cells))]
-        text = compact(a)
-        self._cells[key] = (a.dimensions, a.actions, text)
-        return text
+        return self._cells.recall(key, lambda: (a.dimensions, a.actions, compact(a)))[2]
 
 
 def rows(snapshots: list[Snapshot], details: Details | None = None) -> Rows:

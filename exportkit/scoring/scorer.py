@@ -23,6 +23,7 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 
+from exportkit.bounded import BoundedTable
 from exportkit.scoring.assessment import (
     Action,
     Assessment,
@@ -107,27 +108,6 @@ def _points(dim: Dimension, ctx: Context, scope: str) -> tuple[float, float]:
 def _reads(dim: Dimension) -> tuple | None:
     reads = tuple((READS[dim.scope].get(crit.check), crit) for crit in dim.criteria)
     return None if any(read is None for read, _crit in reads) else reads
-
-
-class _Table(dict):
-    """A memo table of at most `limit` entries: the oldest goes first (a dict keeps its
-    insertion order), so memory stays flat however large the registry."""
-
-    def __init__(self, limit: int):
-        super().__init__()
-        self.limit = limit
-
-    def recall(self, key: tuple | None, compute: Callable, *args):
-        """The value remembered under `key`, else `compute(*args)`, remembered (a key of
-        None: computed, not remembered)."""
-        if key is None:
-            return compute(*args)
-        value = self.get(key)
-        if value is None:
-            if len(self) >= self.limit:
-                del self[next(iter(self))]
-            value = self[key] = compute(*args)
-        return value
 
 
 def _weighted(dimensions: Sequence[Dimension], points: Sequence[tuple[float, float]]
@@ -249,10 +229,10 @@ class Memo:
 
     def __init__(self, rubric: Rubric, market: Market | None, today: date):
         self.rubric, self.market, self.today = rubric, market, today
-        self.totals = _Table(self.TOTALS)            # product totals
-        self.results = _Table(self.RESULTS)          # product (_Run, Assessment)
-        self.dimensions = _Table(self.DIMENSIONS)    # dimensions' (earned, possible)
-        self.parts = _Table(self.DIMENSIONS)         # business dimensions' _Part, with texts
+        self.totals = BoundedTable(self.TOTALS)            # product totals
+        self.results = BoundedTable(self.RESULTS)          # product (_Run, Assessment)
+        self.dimensions = BoundedTable(self.DIMENSIONS)    # dimensions' (earned, possible)
+        self.parts = BoundedTable(self.DIMENSIONS)         # business dimensions' _Part, with texts
         # per dimension: what its checks read (READS), None where one check does not say
         self.reads = {d.code: _reads(d) for d in rubric.dimensions}
         self.texts_shared = {d.code for d in rubric.dimensions
