@@ -18,7 +18,8 @@ class BoundedTable(dict):
             return compute(*args)
         value = self.get(key)
         if value is None:
+            value = compute(*args)  # first: it may remember entries of its own here
             if len(self) >= self.limit:
                 del self[next(iter(self))]
-            value = self[key] = compute(*args)
+            self[key] = value
         return value

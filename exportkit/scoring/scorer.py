@@ -70,6 +70,8 @@ class _Run:
     points: tuple[tuple[float, float], ...] = ()  # per dimension of the scope: (earned,
     #                                               possible), what pricing actions starts from
     held: frozenset[str] = frozenset()            # the certificates that counted
+    keys: tuple[tuple | None, ...] = ()           # per dimension: what its checks read
+    #                                               (Memo.dimension_key), where a memo keyed it
 
 
 def _held(certs: Sequence[CertificateFact], rubric: Rubric, today: date, texts: bool = True
@@ -172,13 +174,15 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | No
               ) -> _Run:
     """With a memo, the evaluations of dimensions whose texts name no product are
     remembered by what their checks read (a run shares them across businesses)."""
-    parts = []
+    parts, keys = [], []
     for dim in ctx.rubric.dimensions_for(scope):
         if memo is None or dim.code not in memo.texts_shared:
             parts.append(_evaluate_dimension(dim, ctx, scope))
+            keys.append(None)
         else:
-            parts.append(memo.parts.recall(memo.dimension_key(dim, ctx),
-                                           _evaluate_dimension, dim, ctx, scope))
+            key = memo.dimension_key(dim, ctx)
+            parts.append(memo.parts.recall(key, _evaluate_dimension, dim, ctx, scope))
+            keys.append(key)
     blockers = [m for part in parts for m in part.blockers]
     gaps = tuple(g for part in parts for g in part.gaps)
     warnings.extend(m for part in parts for m in part.warnings)
@@ -188,7 +192,7 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | No
     shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
                                    d.criteria) for _, d in dims)
     return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps,
-                tuple(part.points for part in parts), ctx.held)
+                tuple(part.points for part in parts), ctx.held, tuple(keys))
 
 
 def _unique(messages: list[Message]) -> list[Message]:
@@ -238,9 +242,39 @@ class Memo:
         self.texts_shared = {d.code for d in rubric.dimensions
                              if not any(c.check in NAMES_A_PRODUCT for c in d.criteria)}
         # per dimension: the parts of a business's facts its checks read (PARTS)
-        self.parts_read = {d.code: frozenset().union(*(PARTS[c.check](c) if c.check in PARTS
-                                                       else EVERY_PART for c in d.criteria))
-                           for d in rubric.dimensions}
+        self.criteria_parts = {d.code: [PARTS[c.check](c) if c.check in PARTS else EVERY_PART
+                                        for c in d.criteria] for d in rubric.dimensions}
+        self.parts_read = {code: frozenset().union(*parts)
+                           for code, parts in self.criteria_parts.items()}
+        self.plans: dict[tuple, tuple[str, ...]] = {}  # Memo.plan
+
+    def plan(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
+             ) -> tuple[str, ...]:
+        """How pricing a fix of these fields of the business (or of a product) scores each
+        business dimension again (_Plan), when the best product's total changed or not."""
+        key = (on_business, fields, best_changed)
+        plan = self.plans.get(key)
+        if plan is None:
+            changed = _changed_parts(on_business, not on_business, fields)
+            changed = changed | _BEST if best_changed else changed
+            plan = self.plans[key] = tuple(self._plan(dim, on_business, changed)
+                                           for dim in self.rubric.dimensions_for("business"))
+        return plan
+
+    def _plan(self, dim: Dimension, on_business: bool, changed: frozenset[str]) -> str:
+        reads = self.parts_read[dim.code]
+        if reads.isdisjoint(changed):
+            return _Plan.UNCHANGED
+        if reads <= _BEST:
+            return _Plan.BEST
+        # A fix of the business sets its fields to the values its step names: a check that
+        # reads only fields it sets reads the same after it whatever the business, one that
+        # reads none of them reads what it read before (in the dimension's key)
+        if on_business and dim.code in self.texts_shared and all(
+                parts.isdisjoint(changed) or parts <= changed
+                for parts in self.criteria_parts[dim.code]):
+            return _Plan.BY_STEP
+        return _Plan.FRESH
 
     def dimension_key(self, dim: Dimension, ctx: Context) -> tuple | None:
         """What a dimension's points depend on, when its checks say (READS)."""
@@ -284,50 +318,102 @@ class Memo:
 class _BusinessPricer:
     """A business's total with one gap closed: what pricing its actions needs. A fix changes
     the business or one product, so the products' totals and the dimensions' points it
-    leaves alone are those of the facts as they stand (PARTS: what part each check reads)."""
+    leaves alone are those of the facts as they stand (PARTS: what part each check reads).
+    Of the dimensions a fix changes, those whose checks read only what the fix sets, or
+    only the best product's total, are scored again without applying the fix (_Plan)."""
 
-    def __init__(self, memo: Memo, facts: Facts, totals: list[float],
+    def __init__(self, memo: Memo, facts: Facts, totals: list[float], assessed: int | None,
                  priced: dict[_Gap, float], run: _Run):
-        """`totals`: the products' totals; `priced`: the best product's total with each of
-        its gaps closed, as its own actions were priced (the business's gaps include them);
-        `run`: the business as scored (its points and the certificates it held)."""
+        """`totals`: the products' totals; `assessed`: the business's best product (on a
+        tie of totals, one without blockers), whose gaps the business's gaps include;
+        `priced`: its total with each of its gaps closed, as its own actions were priced;
+        `run`: the business as scored (its points, the keys of its dimensions' points and
+        the certificates it held)."""
         self.memo, self.facts, self.totals, self.priced = memo, facts, totals, priced
+        self.assessed = assessed
         # a dimension's points do not depend on which of two tied products is the best
-        self.base = run.held, _best(totals), run.points
+        self.held, self.best, self.points, self.keys = run.held, _best(totals), run.points, \
+            run.keys
         self.dimensions = memo.rubric.dimensions_for("business")
-        self.parts_read = [memo.parts_read[dim.code] for dim in self.dimensions]
 
-    def _context(self, facts: Facts, held: frozenset[str], totals: list[float],
-                 best: int | None) -> Context:
+    def _context(self, facts: Facts, totals: list[float], best: int | None) -> Context:
         memo = self.memo
-        return Context(memo.rubric, facts, best, memo.market, memo.today, held,
+        return Context(memo.rubric, facts, best, memo.market, memo.today, self.held,
                        best_total=None if best is None else totals[best],
                        best_name=None if best is None else facts.products[best].name)
 
-    def __call__(self, gap: _Gap, fixed: Facts) -> float:
-        memo, base, base_totals = self.memo, self.facts, self.totals
-        held, base_best, points = self.base
-        changed = _changed_parts(fixed.business is not base.business,
-                                 fixed.products is not base.products, gap.fix.fields())
-        totals = base_totals
-        if fixed.business.certificates is not base.business.certificates:
-            # the business's certificates count for every product
-            held = _held(fixed.business.certificates, memo.rubric, memo.today, texts=False)[0]
-            totals = [memo.total(fixed, i) for i in range(len(fixed.products))]
-        elif "products" in changed:
-            totals = [total if product is before
-                      else self.priced[gap] if i == base_best and gap in self.priced
-                      else memo.total(fixed, i)
-                      for i, (total, product, before)
-                      in enumerate(zip(totals, fixed.products, base.products, strict=True))]
+    def __call__(self, gap: _Gap, step: tuple) -> float:
+        memo, facts, totals, base_best = self.memo, self.facts, self.totals, self.best
+        fix, assessed = gap.fix, self.assessed
+        index = step[0]  # the product the fix edits; None: the business
+        fields = fix.fields()
+        if index is None and "certificates" in fields:
+            return self._fresh(gap)  # the business's certificates count for every product
+        fixed: Facts | None = None
+        if index is not None:
+            if index == assessed and gap in self.priced:
+                total = self.priced[gap]
+            else:
+                fixed = fix(facts, assessed)
+                total = memo.total(fixed, index)
+            totals = [*totals]
+            totals[index] = total
         best = _best(totals)
-        if best != base_best or (best is not None and totals[best] != base_totals[best]):
+        plan = memo.plan(index is None, fields,
+                         best != base_best or (best is not None
+                                               and totals[best] != self.totals[best]))
+        points = []
+        context = context_fixed = None
+        for how, dim, unchanged, key in zip(plan, self.dimensions, self.points, self.keys,
+                                            strict=True):
+            if how is _Plan.UNCHANGED:
+                points.append(unchanged)
+                continue
+            if how is _Plan.BY_STEP and key is not None:
+                # what its checks read after the fix: what the fix sets, the rest as before
+                after = memo.dimensions.get((step, key))
+                if after is None:
+                    fixed = fixed or fix(facts, assessed)
+                    after = memo.dimensions.recall(
+                        (step, key), memo.points, dim, self._context(fixed, totals, best),
+                        "business")
+                points.append(after)
+            elif how is _Plan.BEST:  # reads no fact, only the best product's total
+                context = context or self._context(facts, totals, best)
+                points.append(memo.points(dim, context, "business"))
+            else:
+                fixed = fixed or fix(facts, assessed)
+                context_fixed = context_fixed or self._context(fixed, totals, best)
+                points.append(memo.points(dim, context_fixed, "business"))
+        return _weighted(self.dimensions, points)
+
+    def _fresh(self, gap: _Gap) -> float:
+        """The total with a fix of the business's certificates: they count for every
+        product, so every product's total is taken again."""
+        memo, fixed = self.memo, gap.fix(self.facts, self.assessed)
+        held = _held(fixed.business.certificates, memo.rubric, memo.today, texts=False)[0]
+        totals = [memo.total(fixed, i) for i in range(len(fixed.products))]
+        best = _best(totals)
+        changed = _changed_parts(True, False, gap.fix.fields())
+        if best != self.best or (best is not None and totals[best] != self.totals[best]):
             changed = changed | _BEST
-        ctx = self._context(fixed, held, totals, best)
+        ctx = Context(memo.rubric, fixed, best, memo.market, memo.today, held,
+                      best_total=None if best is None else totals[best],
+                      best_name=None if best is None else fixed.products[best].name)
         return _weighted(self.dimensions, [
-            memo.points(dim, ctx, "business") if not reads.isdisjoint(changed) else unchanged
-            for dim, reads, unchanged in zip(self.dimensions, self.parts_read, points,
-                                             strict=True)])
+            memo.points(dim, ctx, "business")
+            if not memo.parts_read[dim.code].isdisjoint(changed) else unchanged
+            for dim, unchanged in zip(self.dimensions, self.points, strict=True)])
+
+
+class _Plan:
+    """How pricing a fix scores a business dimension again (Memo.plan)."""
+
+    UNCHANGED = "unchanged"  # it reads nothing the fix changed: its points as they stand
+    BY_STEP = "by step"      # its checks read either what the fix sets or what it left as
+    #                          it was: its points remembered by the step and its own key
+    BEST = "best"            # it reads only the best product's total
+    FRESH = "fresh"          # scored again on the facts with the fix applied
 
 
 _BEST = frozenset({"best"})
@@ -369,14 +455,14 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
     top = runs[best]
     return _Run(own.raw_total, own.dimensions, own.blockers + top.blockers,
                 tuple(_unique(list(own.warnings + top.warnings))), own.gaps + top.gaps,
-                own.points, own.held), best
+                own.points, own.held, own.keys), best
 
 
 def _actions(run: _Run, facts: Facts, assessed: int | None,
-             rescore: Callable[[_Gap, Facts], float]) -> tuple[Action, ...]:
-    """Each gap priced by rescoring with it closed (`rescore(gap, fixed facts)`: the total);
-    `assessed`: the product the gaps of the product under assessment refer to (a business's
-    best product)."""
+             rescore: Callable[[_Gap, tuple], float]) -> tuple[Action, ...]:
+    """Each gap priced by rescoring with it closed (`rescore(gap, step)`: the total of
+    `gap.fix(facts, assessed)`, whose step is `gap.fix.step(assessed)`); `assessed`: the
+    product the gaps of the product under assessment refer to (a business's best product)."""
     actions: list[Action] = []
     by_step: dict[tuple, int] = {}  # a fix's step -> the action that takes it
     for gap in run.gaps:
@@ -391,7 +477,7 @@ def _actions(run: _Run, facts: Facts, assessed: int | None,
             if gap.hard and not actions[earlier].unblocks:
                 actions[earlier] = Action(gap.code, gap.text, actions[earlier].gain, True)
             continue
-        gain = round(rescore(gap, gap.fix(facts, assessed)) - run.raw_total, 1)
+        gain = round(rescore(gap, step) - run.raw_total, 1)
         by_step[step] = len(actions)
         actions.append(Action(gap.code, gap.text, gain, gap.hard))
     return tuple(sorted(actions, key=lambda a: (not a.unblocks, -(a.gain or 0.0), a.code)))
@@ -436,8 +522,8 @@ def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
     """`priced`: filled with the product's total with each gap closed, as actions are priced."""
     product = facts.products[index]
 
-    def rescore(gap: _Gap, fixed: Facts) -> float:
-        total = priced[gap] = memo.total(fixed, index)
+    def rescore(gap: _Gap, _step: tuple) -> float:
+        total = priced[gap] = memo.total(gap.fix(facts, index), index)
         return total
 
     actions = _actions(run, facts, index, rescore)
@@ -468,7 +554,7 @@ def score_group(business: BusinessFacts, products: Sequence[ProductFacts], rubri
         assessed.append(assessment)
         priced.append(totals)
     run, best = _business_run(facts, rubric, market, today, runs, memo)
-    pricer = _BusinessPricer(memo, facts, [r.raw_total for r in runs],
+    pricer = _BusinessPricer(memo, facts, [r.raw_total for r in runs], best,
                              {} if best is None else priced[best], run)
     actions = _actions(run, facts, best, pricer)
     top = None if best is None else assessed[best]

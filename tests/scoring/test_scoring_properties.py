@@ -159,8 +159,8 @@ def _reference_business(business, products_, market, today):
 
     facts = Facts(business, tuple(products_))
     run, best = _business_run(facts, RUBRIC, market, today)
-    actions = _actions(run, facts, best,
-                       lambda _gap, f: _business_run(f, RUBRIC, market, today)[0].raw_total)
+    actions = _actions(run, facts, best, lambda gap, _step: _business_run(
+        gap.fix(facts, best), RUBRIC, market, today)[0].raw_total)
     return run, best, actions
 
 
@@ -195,6 +195,9 @@ def test_one_memo_shared_by_a_run_gives_what_scoring_afresh_gives(pool, picks, m
                       for k, i in enumerate(indexes))
         shared = score_group(business, group, RUBRIC, market, today, memo)
         assert shared == score_group(business, group, RUBRIC, market, today)
+        # actions priced with what earlier businesses left in the memo, against pricing
+        # each by scoring the whole business again
+        assert shared[1].actions == _reference_business(business, group, market, today)[2]
         # the very same products under another business (other certificates, other facts)
         other = picks[n - 1][0]
         again = score_group(other, group, RUBRIC, market, today, memo)
@@ -215,6 +218,40 @@ def test_a_memo_does_not_carry_one_business_s_certificates_to_the_next():
                 None, today, memo)
     shared = score_group(BusinessFacts("B"), products, RUBRIC, None, today, memo)[1]
     assert shared == score_group(BusinessFacts("B"), products, RUBRIC, None, today)[1]
+
+
+def test_a_business_prices_the_fixes_of_its_best_product_when_a_blocked_one_ties_it():
+    # Two products tie on their totals; the business's best is the one without a blocker
+    # (the gamelan, listed second: the drum has no timber-legality certificate). The
+    # actions on the business's best product are priced on that product, not on the first
+    # of the tie. Facts of a business from the benchmark registry, where this went wrong.
+    from exportkit.scoring.scorer import Memo, score_group
+
+    drum = ProductFacts(name="kendang", category="musical_instrument", hs_code="920600",
+                        wood_based=True, perishable=False, primary_packaging="plastic sheet",
+                        export_carton=False, transit_protection=False, label_complete=False,
+                        label_languages=("en", "id"), wood_packaging=True,
+                        ispm15_marked=True, monthly_capacity=940.0, unit="pcs")
+    gamelan = ProductFacts(name="gamelan", category="musical_instrument", hs_code="920600",
+                           wood_based=False, perishable=False,
+                           primary_packaging="bubble wrap, foam corners, shrink wrap",
+                           export_carton=False, transit_protection=False,
+                           label_complete=False, label_languages=("id",),
+                           monthly_capacity=5.0, unit="set", fob_price_usd=789.13)
+    business = BusinessFacts("CV Pusaka Irama", nib="8916542287586", npwp="082344607078000",
+                             legal_form="CV", employees=51, annual_revenue=16254000000.0,
+                             founded_year=1986, export_experience="none", has_contact=True)
+    today = date(2026, 12, 2)
+    products_ = (drum, gamelan)
+    memo = Memo(RUBRIC, None, today)
+    assessed, whole = score_group(business, products_, RUBRIC, None, today, memo)
+    assert assessed[0].total == assessed[1].total and assessed[0].blocked
+    assert whole.best_product == assessed[1]
+    run, best, actions = _reference_business(business, products_, None, today)
+    assert best == 1
+    assert whole.actions == actions
+    carton = next(a for a in whole.actions if a.code == "packaging.export_carton")
+    assert carton.gain > 0
 
 
 @common
@@ -253,6 +290,7 @@ def test_a_memo_that_forgets_still_gives_what_scoring_afresh_gives(pool, picks, 
         assert all(len(table) <= 2 for table in (memo.totals, memo.results, memo.dimensions,
                                                  memo.parts))
         assert shared == score_group(business, group, RUBRIC, market, today)
+        assert shared[1].actions == _reference_business(business, group, market, today)[2]
 
 
 @common
