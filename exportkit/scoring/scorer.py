@@ -269,9 +269,11 @@ class Memo:
             return _Plan.BEST
         # A fix of the business sets its fields to the values its step names: a check that
         # reads only fields it sets reads the same after it whatever the business, one that
-        # reads none of them reads what it read before (in the dimension's key)
+        # reads none of them reads what it read before (in the dimension's key). A check
+        # that reads a whole part ("business") is neither.
+        fields = changed - _WHOLE_PARTS
         if on_business and dim.code in self.texts_shared and all(
-                parts.isdisjoint(changed) or parts <= changed
+                parts.isdisjoint(changed) or parts <= fields
                 for parts in self.criteria_parts[dim.code]):
             return _Plan.BY_STEP
         return _Plan.FRESH
@@ -417,6 +419,7 @@ class _Plan:
 
 
 _BEST = frozenset({"best"})
+_WHOLE_PARTS = frozenset({"business", "products"})  # a part named, not one of its fields
 
 
 @lru_cache(maxsize=256)  # a run's fixes change a handful of field sets, again and again

@@ -314,3 +314,25 @@ def test_a_dimension_s_points_remembered_by_what_its_checks_read_are_its_points(
                           best_name="p")
             for dim in RUBRIC.dimensions_for(scope):
                 assert memo.points(dim, ctx, scope) == _points(dim, ctx, scope), dim.code
+
+
+def test_a_fix_is_priced_by_its_step_only_where_each_check_reads_fields_it_sets(monkeypatch):
+    # Memo.plan: how pricing a fix scores each business dimension again
+    from exportkit.scoring import checks
+    from exportkit.scoring.scorer import Memo, _Plan
+
+    def plan(on_business, fields, best_changed):
+        memo = Memo(RUBRIC, None, date(2026, 12, 2))
+        return dict(zip((d.code for d in RUBRIC.dimensions_for("business")),
+                        memo.plan(on_business, fields, best_changed), strict=True))
+
+    by_npwp = plan(True, ("npwp",), False)
+    assert by_npwp["legality"] == _Plan.BY_STEP  # reads the NPWP it sets and the NIB it keeps
+    assert {by_npwp[d] for d in ("capacity", "experience", "catalogue", "product")} == {
+        _Plan.UNCHANGED}
+    assert plan(False, ("monthly_capacity",), False)["capacity"] == _Plan.FRESH
+    assert plan(False, ("monthly_capacity",), True)["product"] == _Plan.BEST
+    assert plan(False, ("monthly_capacity",), False)["product"] == _Plan.UNCHANGED
+    # a check that reads the whole business reads more than the fields a fix sets
+    monkeypatch.setitem(checks.PARTS, "npwp", lambda c: frozenset({"business"}))
+    assert plan(True, ("npwp",), False)["legality"] == _Plan.FRESH
