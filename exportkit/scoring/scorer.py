@@ -270,8 +270,8 @@ class Memo:
         # A fix of the business sets its fields to the values its step names: a check that
         # reads only fields it sets reads the same after it whatever the business, one that
         # reads none of them reads what it read before (in the dimension's key). A check
-        # that reads a whole part ("business") is neither.
-        fields = changed - _WHOLE_PARTS
+        # that reads a whole part ("business") or the best product's total is neither.
+        fields = changed - _WHOLE_PARTS - _BEST
         if on_business and dim.code in self.texts_shared and all(
                 parts.isdisjoint(changed) or parts <= fields
                 for parts in self.criteria_parts[dim.code]):
@@ -319,8 +319,10 @@ class Memo:
 
 class _BusinessPricer:
     """A business's total with one gap closed: what pricing its actions needs. A fix changes
-    the business or one product, so the products' totals and the dimensions' points it
-    leaves alone are those of the facts as they stand (PARTS: what part each check reads).
+    the business or one product (it adds a certificate only to a product: Fix, so the
+    business's own certificates hold as they stand), so the products' totals and the
+    dimensions' points it leaves alone are those of the facts as they stand (PARTS: what
+    part each check reads).
     Of the dimensions a fix changes, those whose checks read only what the fix sets, or
     only the best product's total, are scored again without applying the fix (_Plan)."""
 
@@ -349,8 +351,6 @@ class _BusinessPricer:
         fix, assessed = gap.fix, self.assessed
         index = step[0]  # the product the fix edits; None: the business
         fields = fix.fields()
-        if index is None and "certificates" in fields:
-            return self._fresh(gap)  # the business's certificates count for every product
         fixed: Facts | None = None
         if index is not None:
             if index == assessed and gap in self.priced:
@@ -388,24 +388,6 @@ class _BusinessPricer:
                 context_fixed = context_fixed or self._context(fixed, totals, best)
                 points.append(memo.points(dim, context_fixed, "business"))
         return _weighted(self.dimensions, points)
-
-    def _fresh(self, gap: _Gap) -> float:
-        """The total with a fix of the business's certificates: they count for every
-        product, so every product's total is taken again."""
-        memo, fixed = self.memo, gap.fix(self.facts, self.assessed)
-        held = _held(fixed.business.certificates, memo.rubric, memo.today, texts=False)[0]
-        totals = [memo.total(fixed, i) for i in range(len(fixed.products))]
-        best = _best(totals)
-        changed = _changed_parts(True, False, gap.fix.fields())
-        if best != self.best or (best is not None and totals[best] != self.totals[best]):
-            changed = changed | _BEST
-        ctx = Context(memo.rubric, fixed, best, memo.market, memo.today, held,
-                      best_total=None if best is None else totals[best],
-                      best_name=None if best is None else fixed.products[best].name)
-        return _weighted(self.dimensions, [
-            memo.points(dim, ctx, "business")
-            if not memo.parts_read[dim.code].isdisjoint(changed) else unchanged
-            for dim, unchanged in zip(self.dimensions, self.points, strict=True)])
 
 
 class _Plan:

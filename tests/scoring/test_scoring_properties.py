@@ -336,3 +336,38 @@ def test_a_fix_is_priced_by_its_step_only_where_each_check_reads_fields_it_sets(
     # a check that reads the whole business reads more than the fields a fix sets
     monkeypatch.setitem(checks.PARTS, "npwp", lambda c: frozenset({"business"}))
     assert plan(True, ("npwp",), False)["legality"] == _Plan.FRESH
+
+
+@st.composite
+def near_copies(draw):
+    """Up to five products, many of them a product with a flag or two, a certificate or
+    its capacity changed: ties of totals between products with blockers and without."""
+    base = draw(products)
+
+    def near():
+        changes = draw(st.dictionaries(st.sampled_from(PACKAGING_FLAGS), maybe, max_size=2))
+        if draw(st.booleans()):
+            changes["certificates"] = tuple(draw(st.lists(certificate(), max_size=2)))
+        if draw(st.booleans()):
+            changes["monthly_capacity"] = draw(st.sampled_from([None, 0.0, 5.0, 1e4]))
+        return replace(base, **changes)
+
+    return [replace(near() if draw(st.booleans()) else draw(products), name=f"p{i}")
+            for i in range(draw(st.integers(1, 5)))]
+
+
+@common
+@given(cases=st.lists(st.tuples(businesses, near_copies()), min_size=1, max_size=5),
+       market=markets, today=days, limit=st.sampled_from([None, 1, 3]))
+def test_actions_priced_through_a_shared_memo_are_those_of_scoring_again(cases, market,
+                                                                          today, limit):
+    from exportkit.scoring.scorer import Memo, score_group
+
+    class Small(Memo):
+        TOTALS = RESULTS = DIMENSIONS = limit
+
+    memo = Memo(RUBRIC, market, today) if limit is None else Small(RUBRIC, market, today)
+    for business, group in cases:
+        shared = score_group(business, group, RUBRIC, market, today, memo)
+        assert shared[1].actions == _reference_business(business, group, market, today)[2]
+        assert shared == score_group(business, group, RUBRIC, market, today)
