@@ -371,3 +371,33 @@ def test_actions_priced_through_a_shared_memo_are_those_of_scoring_again(cases, 
         shared = score_group(business, group, RUBRIC, market, today, memo)
         assert shared[1].actions == _reference_business(business, group, market, today)[2]
         assert shared == score_group(business, group, RUBRIC, market, today)
+
+
+@common
+@given(a=businesses, b=businesses, pairs=st.lists(st.tuples(products, products), min_size=1,
+                                                  max_size=3),
+       totals=st.tuples(st.floats(0, 100), st.floats(0, 100)))
+def test_a_business_check_reads_nothing_outside_its_parts(a, b, pairs, totals):
+    # Pricing a fix by its step (Memo.plan) trusts PARTS: facts that agree on the parts a
+    # check names must read alike (READS) whatever the rest of them holds.
+    from dataclasses import fields
+
+    from exportkit.scoring.checks import PARTS, READS, Context, Facts
+
+    mine, theirs = [p for p, _ in pairs], [q for _, q in pairs]
+    for dim in RUBRIC.dimensions_for("business"):
+        for c in dim.criteria:
+            parts = PARTS[c.check](c)
+            business = replace(a, **{f.name: getattr(b, f.name) for f in fields(BusinessFacts)
+                                     if f"business.{f.name}" in parts})
+            named = [part.split(".", 1)[1] for part in parts if part.startswith("products.")]
+            products_ = [replace(p, **{n: getattr(q, n) for n in named})
+                         for p, q in zip(mine, theirs, strict=True)]
+            best = totals[1] if "best" in parts else totals[0]
+            day = date(2026, 12, 2)
+            mixed = Context(RUBRIC, Facts(business, tuple(products_)), 0, None, day,
+                            frozenset(), best_total=best)
+            other = Context(RUBRIC, Facts(b, tuple(theirs)), 0, None, day, frozenset(),
+                            best_total=totals[1])
+            read = READS["business"][c.check]
+            assert read(c, mixed) == read(c, other), c.code
