@@ -57,19 +57,18 @@ class Fix:
                  certificate: str | None = None):
         self.target, self.changes, self.certificate = target, changes or {}, certificate
 
-    def index(self, assessed: int | None) -> int | None:
-        """The product it edits (None: it edits the business)."""
+    def _index(self, assessed: int | None) -> int | None:
         return assessed if self.target == ASSESSED else self.target
 
     def step(self, assessed: int | None) -> tuple:
-        return (self.index(assessed), self.certificate, *self.changes.items())
+        return (self._index(assessed), self.certificate, *self.changes.items())
 
     def fields(self) -> tuple[str, ...]:
         """The fields of the business or product it changes."""
         return ("certificates",) if self.certificate is not None else tuple(self.changes)
 
     def __call__(self, f: Facts, assessed: int | None) -> Facts:
-        index = self.index(assessed)
+        index = self._index(assessed)
         if self.certificate is not None:
             product = f.products[index]
             return f.with_product(index, certificates=product.certificates
