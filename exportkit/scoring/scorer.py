@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
-from functools import lru_cache
 from operator import attrgetter
 
 from exportkit.bounded import BoundedTable
@@ -255,7 +254,7 @@ class Memo:
         key = (on_business, fields, best_changed)
         plan = self.plans.get(key)
         if plan is None:
-            changed = _changed_parts(on_business, not on_business, fields)
+            changed = _changed_parts(on_business, fields)
             changed = changed | _BEST if best_changed else changed
             plan = self.plans[key] = tuple(self._plan(dim, on_business, changed)
                                            for dim in self.rubric.dimensions_for("business"))
@@ -336,8 +335,8 @@ class _BusinessPricer:
         self.memo, self.facts, self.totals, self.priced = memo, facts, totals, priced
         self.assessed = assessed
         # a dimension's points do not depend on which of two tied products is the best
-        self.held, self.best, self.points, self.keys = run.held, _best(totals), run.points, \
-            run.keys
+        self.best = _best(totals)
+        self.held, self.points, self.keys = run.held, run.points, run.keys
         self.dimensions = memo.rubric.dimensions_for("business")
 
     def _context(self, facts: Facts, totals: list[float], best: int | None) -> Context:
@@ -404,13 +403,11 @@ _BEST = frozenset({"best"})
 _WHOLE_PARTS = frozenset({"business", "products"})  # a part named, not one of its fields
 
 
-@lru_cache(maxsize=256)  # a run's fixes change a handful of field sets, again and again
-def _changed_parts(business: bool, products: bool, fields: tuple[str, ...]
-                   ) -> frozenset[str]:
-    """The parts a fix changed (PARTS): the business and/or the products, each part also
-    under the names of the fields the fix sets."""
-    return frozenset(name for part, changed in (("business", business), ("products", products))
-                     if changed for name in (part, *(f"{part}.{f}" for f in fields)))
+def _changed_parts(on_business: bool, fields: tuple[str, ...]) -> frozenset[str]:
+    """The parts a fix changed (PARTS): the business or the products, the part also under
+    the names of the fields the fix sets."""
+    part = "business" if on_business else "products"
+    return frozenset((part, *(f"{part}.{f}" for f in fields)))
 
 
 def _best(totals: Sequence[float]) -> int | None:
