@@ -156,3 +156,47 @@ def test_a_command_that_reads_does_not_wait_for_an_import_or_scoring_under_way(
     names = {row["name"] for row in json.loads(listed.stdout)["rows"]}
     assert len(names) == 10 and "Not committed" not in names
     assert waited < 25, f"waited {waited:.1f} s: for the write lock (busy timeout 30 s)"
+
+
+def _open_new_registries(paths: list[str], barrier, errors) -> None:
+    """One of several processes: for each path, waits for the others at the barrier, then
+    opens a connection to the registry file there (which switches it to WAL)."""
+    from exportkit.registry.engine import create_database_engine
+
+    for path in paths:
+        barrier.wait()
+        database = create_database_engine("sqlite:///" + path)
+        try:
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            errors.put(f"{path}: {exc}")
+        finally:
+            database.engine.dispose()
+
+
+@pytest.mark.sqlite_only
+def test_processes_opening_a_new_sqlite_file_at_the_same_moment_all_get_it_in_wal(tmp_path):
+    # Switching a new file to WAL is a lock upgrade; two processes doing it at once deadlock
+    # and SQLite answers one "database is locked" without waiting (about 1 round in 20 with
+    # four processes; CI saw it in the test above). 150 rounds find that with near certainty.
+    import multiprocessing
+    import sqlite3
+
+    context = multiprocessing.get_context("spawn")
+    paths = [str(tmp_path / f"new-{n}.db") for n in range(150)]
+    barrier, errors = context.Barrier(PROCESSES, timeout=TIMEOUT), context.Queue()
+    workers = [context.Process(target=_open_new_registries, args=(paths, barrier, errors))
+               for _ in range(PROCESSES)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(TIMEOUT)
+    assert [worker.exitcode for worker in workers] == [0] * PROCESSES
+    failures = []
+    while not errors.empty():
+        failures.append(errors.get())
+    assert failures == []
+    for path in paths:
+        with sqlite3.connect(path) as connection:
+            assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)

@@ -67,6 +67,26 @@ def _prepare_sqlite_file(path: str) -> None:
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
+def _switch_to_wal(cursor) -> None:
+    # A new file starts in rollback-journal mode. Two processes switching it to WAL at the
+    # same moment both hold a shared lock and want an exclusive one; SQLite breaks that
+    # deadlock by answering "database is locked" to one of them at once, without waiting on
+    # busy_timeout (4 processes opening a new registry together: 1 run in 20). Once the
+    # file is in WAL mode the switch is a no-op, so retrying until the busy timeout is safe.
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -74,7 +94,7 @@ def _tune_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
