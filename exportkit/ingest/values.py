@@ -13,6 +13,7 @@ from functools import cache
 
 from exportkit.countries import lookup_country
 from exportkit.i18n import _
+from exportkit.identifiers import common_gtin, common_npwp
 from exportkit.text import compact, fold
 
 
@@ -233,27 +234,11 @@ def parse_nib(raw: object) -> str:
     return value
 
 
-_NPWP_SEPARATORS = str.maketrans("", "", " -.")
-# Luhn: the digit sum of each digit doubled (the digits at odd places from the right)
-_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for place, digit in enumerate(reversed(digits)):
-        total += _LUHN_DOUBLED[ord(digit) - 48] if place % 2 else ord(digit) - 48
-    return total % 10 == 0
-
-
 def parse_npwp(raw: object) -> str:
-    # The common NPWP (15 digits, or 16 with the 0 prefix of 2024) is checked here with
-    # the same Luhn rule as python-stdnum, which a test holds equal on generated numbers;
-    # anything else (a NIK, a bad number) goes to stdnum, which also words the reason.
-    text = str(raw).strip().translate(_NPWP_SEPARATORS)
-    if text.isascii() and text.isdigit() and (
-            (len(text) == 15 and _luhn_ok(text[:9])) or
-            (len(text) == 16 and text[0] == "0" and _luhn_ok(text[:10]))):
-        return text
+    # the common form checked first (exportkit.identifiers); stdnum for the rest
+    common = common_npwp(str(raw))
+    if common is not None:
+        return common
     from stdnum.exceptions import ValidationError
     from stdnum.id import npwp
 
@@ -264,14 +249,10 @@ def parse_npwp(raw: object) -> str:
 
 
 def parse_gtin(raw: object) -> str:
-    # GTIN-8/12/13/14 with a right check digit are checked here by the same rule as
-    # python-stdnum's ean (a test holds the two equal); stdnum words the reason otherwise.
+    # the common form checked first (exportkit.identifiers); stdnum words the reason
     number = _digits(raw)
-    if number.isascii() and number.isdigit() and len(number) in (8, 12, 13, 14):
-        weighted = sum((3 if place % 2 else 1) * (ord(d) - 48)
-                       for place, d in enumerate(reversed(number[:-1]), start=1))
-        if (10 - weighted % 10) % 10 == ord(number[-1]) - 48:
-            return number
+    if common_gtin(number):
+        return number
     from stdnum import ean
     from stdnum.exceptions import ValidationError
 

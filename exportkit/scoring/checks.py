@@ -19,6 +19,7 @@ from babel import Locale
 from stdnum import ean
 from stdnum.id import npwp
 
+from exportkit.identifiers import common_gtin, common_npwp
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts, evolve
 from exportkit.scoring.markets import Market, ShelfLifeRule
 from exportkit.scoring.rubric import Criterion, Rubric
@@ -158,7 +159,7 @@ def _set(target: int | None, **changes: Any) -> Fix:
 
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
 def gtin_ok(code: str | None) -> bool:
-    return bool(code) and ean.is_valid(code)
+    return bool(code) and (common_gtin(code) or ean.is_valid(code))
 
 
 def flag(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -293,7 +294,7 @@ def nib_ok(value: str | None) -> bool:
 
 @lru_cache(maxsize=1024)  # pricing a business's actions asks again for the same NPWP
 def npwp_ok(value: str | None) -> bool:
-    return bool(value) and npwp.is_valid(value)
+    return bool(value) and (common_npwp(value) is not None or npwp.is_valid(value))
 
 
 def nib(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:

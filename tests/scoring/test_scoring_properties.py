@@ -401,3 +401,25 @@ def test_a_business_check_reads_nothing_outside_its_parts(a, b, pairs, totals):
                             best_total=totals[1])
             read = READS["business"][c.check]
             assert read(c, mixed) == read(c, other), c.code
+
+
+# What the scorer stores as NPWPs and GTINs: digits in the common lengths, with and
+# without separators, and text that is none of them.
+_IDENTIFIERS = st.one_of(
+    st.text(alphabet="0123456789", min_size=7, max_size=17),
+    st.text(alphabet="0123456789 .-", min_size=7, max_size=21),
+    st.text(max_size=20))
+
+
+@given(_IDENTIFIERS)
+@settings(max_examples=3000, deadline=None)
+def test_the_scorers_npwp_and_gtin_checks_agree_with_stdnum(value):
+    # npwp_ok and gtin_ok check the common forms themselves (exportkit.identifiers), for
+    # speed; python-stdnum is the authority
+    from stdnum import ean
+    from stdnum.id import npwp
+
+    from exportkit.scoring.checks import gtin_ok, npwp_ok
+
+    assert npwp_ok(value) == (bool(value) and npwp.is_valid(value))
+    assert gtin_ok(value) == (bool(value) and ean.is_valid(value))
