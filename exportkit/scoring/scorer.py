@@ -245,20 +245,32 @@ class Memo:
                                         for c in d.criteria] for d in rubric.dimensions}
         self.parts_read = {code: frozenset().union(*parts)
                            for code, parts in self.criteria_parts.items()}
-        self.plans: dict[tuple, tuple[str, ...]] = {}  # Memo.plan
+        self.plans: dict[tuple, tuple] = {}  # Memo.plan and Memo.rescored
 
     def plan(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
              ) -> tuple[str, ...]:
         """How pricing a fix of these fields of the business (or of a product) scores each
         business dimension again (_Plan), when the best product's total changed or not."""
+        return self._plans(on_business, fields, best_changed)[0]
+
+    def rescored(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
+                 ) -> tuple[tuple[int, str, Dimension], ...]:
+        """The plan's dimensions that are not UNCHANGED: (position, how, dimension)."""
+        return self._plans(on_business, fields, best_changed)[1]
+
+    def _plans(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
+               ) -> tuple[tuple[str, ...], tuple[tuple[int, str, Dimension], ...]]:
         key = (on_business, fields, best_changed)
-        plan = self.plans.get(key)
-        if plan is None:
+        plans = self.plans.get(key)
+        if plans is None:
             changed = _changed_parts(on_business, fields)
             changed = changed | _BEST if best_changed else changed
-            plan = self.plans[key] = tuple(self._plan(dim, on_business, changed)
-                                           for dim in self.rubric.dimensions_for("business"))
-        return plan
+            dimensions = self.rubric.dimensions_for("business")
+            plan = tuple(self._plan(dim, on_business, changed) for dim in dimensions)
+            plans = self.plans[key] = (plan, tuple(
+                (i, how, dim) for i, (how, dim) in enumerate(zip(plan, dimensions, strict=True))
+                if how is not _Plan.UNCHANGED))
+        return plans
 
     def _plan(self, dim: Dimension, on_business: bool, changed: frozenset[str]) -> str:
         reads = self.parts_read[dim.code]
@@ -359,17 +371,15 @@ class _BusinessPricer:
                 total = memo.total(fixed, index)
             totals = [*totals]
             totals[index] = total
-        best = _best(totals)
-        plan = memo.plan(index is None, fields,
-                         best != base_best or (best is not None
-                                               and totals[best] != self.totals[best]))
-        points = []
+        # a fix of the business leaves every product's total, and so the best, as it was
+        best = base_best if index is None else _best(totals)
+        rescored = memo.rescored(index is None, fields,
+                                 best != base_best or (best is not None
+                                                       and totals[best] != self.totals[best]))
+        points = [*self.points]  # the UNCHANGED dimensions' points as they stand
         context = context_fixed = None
-        for how, dim, unchanged, key in zip(plan, self.dimensions, self.points, self.keys,
-                                            strict=True):
-            if how is _Plan.UNCHANGED:
-                points.append(unchanged)
-                continue
+        for position, how, dim in rescored:
+            key = self.keys[position]
             if how is _Plan.BY_STEP and key is not None:
                 # what its checks read after the fix: what the fix sets, the rest as before
                 after = memo.dimensions.get((step, key))
@@ -378,14 +388,14 @@ class _BusinessPricer:
                     after = memo.dimensions.recall(
                         (step, key), memo.points, dim, self._context(fixed, totals, best),
                         "business")
-                points.append(after)
+                points[position] = after
             elif how is _Plan.BEST:  # reads no fact, only the best product's total
                 context = context or self._context(facts, totals, best)
-                points.append(memo.points(dim, context, "business"))
+                points[position] = memo.points(dim, context, "business")
             else:
                 fixed = fixed or fix(facts, assessed)
                 context_fixed = context_fixed or self._context(fixed, totals, best)
-                points.append(memo.points(dim, context_fixed, "business"))
+                points[position] = memo.points(dim, context_fixed, "business")
         return _weighted(self.dimensions, points)
 
 

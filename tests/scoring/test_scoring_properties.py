@@ -333,6 +333,12 @@ def test_a_fix_is_priced_by_its_step_only_where_each_check_reads_fields_it_sets(
     assert plan(False, ("monthly_capacity",), False)["capacity"] == _Plan.FRESH
     assert plan(False, ("monthly_capacity",), True)["product"] == _Plan.BEST
     assert plan(False, ("monthly_capacity",), False)["product"] == _Plan.UNCHANGED
+    # what the pricer walks: the dimensions not UNCHANGED, in the rubric's order
+    memo = Memo(RUBRIC, None, date(2026, 12, 2))
+    dimensions = RUBRIC.dimensions_for("business")
+    assert [(dimensions[i].code, how) for i, how, dim in memo.rescored(
+        False, ("monthly_capacity",), True) if dim is dimensions[i]] == [
+        ("capacity", _Plan.FRESH), ("product", _Plan.BEST)]
     # a check that reads the whole business reads more than the fields a fix sets
     monkeypatch.setitem(checks.PARTS, "npwp", lambda c: frozenset({"business"}))
     assert plan(True, ("npwp",), False)["legality"] == _Plan.FRESH
