@@ -158,6 +158,36 @@ def test_a_command_that_reads_does_not_wait_for_an_import_or_scoring_under_way(
     assert waited < 25, f"waited {waited:.1f} s: for the write lock (busy timeout 30 s)"
 
 
+@pytest.mark.sqlite_only
+def test_a_write_that_waits_out_the_busy_timeout_says_the_registry_is_busy(
+        fresh_registry, tmp_path, monkeypatch):
+    # score --all at 1M holds the write lock for minutes: an import started meanwhile gives
+    # up after the busy timeout with a message that says why and that it wrote nothing,
+    # not SQLite's "database is locked"
+    import sqlite3
+
+    from exportkit.registry import engine
+    from tests.conftest import invoke, ok
+
+    ok("enroll", business_file(tmp_path / "usaha.csv", 1, rows=10), "--db", fresh_registry)
+    close_all()
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 1_000)  # 30 s in use
+    holder = sqlite3.connect(fresh_registry, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        result = invoke("enroll", business_file(tmp_path / "more.csv", 2, rows=10), "--db",
+                        fresh_registry)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    close_all()
+    assert result.exit_code == 1, result.output
+    assert ("error: the registry is busy: another command has been writing to it for over "
+            "1 s") in result.stderr
+    assert "this one wrote nothing" in result.stderr and "locked" not in result.stderr
+    assert count(open_registry(fresh_registry), "business") == 10
+
+
 def _open_new_registries(paths: list[str], barrier, errors) -> None:
     """One of several processes: for each path, waits for the others at the barrier, then
     opens a connection to the registry file there (which switches it to WAL)."""

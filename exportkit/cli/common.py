@@ -87,6 +87,10 @@ def handle_errors(command: Callable) -> Callable:
         except ExportkitError as exc:
             fail(str(exc), exc.exit_code)
         except SQLAlchemyError as exc:
+            from exportkit.registry.engine import busy_error, is_busy
+
+            if is_busy(exc):
+                fail(str(busy_error()))
             reason = getattr(exc, "orig", None) or exc
             fail(_("the registry failed: {reason}").format(reason=str(reason).splitlines()[0]))
         except OSError as exc:

@@ -6,7 +6,13 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from exportkit.errors import RegistryError
 from exportkit.i18n import _
-from exportkit.registry.engine import Database, create_database_engine, resolve_url
+from exportkit.registry.engine import (
+    Database,
+    busy_error,
+    create_database_engine,
+    is_busy,
+    resolve_url,
+)
 from exportkit.registry.migrations import upgrade
 
 _open: dict[str, Database] = {}
@@ -27,6 +33,8 @@ def open_registry(db: str | None = None, must_exist: bool = False) -> Database:
     try:
         upgrade(database)
     except OperationalError as exc:
+        if is_busy(exc):  # upgrading waits for the write lock like any other write
+            raise busy_error() from exc
         raise RegistryError(_("cannot open the registry at {location}: {reason}").format(
             location=database.location, reason=exc.orig)) from exc
     except SQLAlchemyError as exc:

@@ -87,6 +87,23 @@ def _switch_to_wal(cursor) -> None:
             time.sleep(0.005)
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether a failed statement waited the whole busy timeout for SQLite's write lock,
+    held by another command writing to the same registry (an import, `score --all`)."""
+    import sqlite3
+
+    reason = getattr(exc, "orig", None) or exc
+    return isinstance(reason, sqlite3.OperationalError) and reason.sqlite_errorcode in (
+        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def busy_error() -> RegistryError:
+    return RegistryError(_(
+        "the registry is busy: another command has been writing to it for over {seconds} s "
+        "(an import, or score --all over a large registry); this one wrote nothing: run it "
+        "again when that one has finished").format(seconds=BUSY_TIMEOUT_MS // 1000))
+
+
 def _tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
