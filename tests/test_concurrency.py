@@ -184,7 +184,8 @@ def test_a_write_that_waits_out_the_busy_timeout_says_the_registry_is_busy(
     assert result.exit_code == 1, result.output
     assert ("error: the registry is busy: another command has been writing to it for over "
             "1 s") in result.stderr
-    assert "this one wrote nothing" in result.stderr and "locked" not in result.stderr
+    assert "none of this one's changes were saved" in result.stderr
+    assert "locked" not in result.stderr
     assert count(open_registry(fresh_registry), "business") == 10
 
 

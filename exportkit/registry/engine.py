@@ -93,15 +93,17 @@ def is_busy(exc: BaseException) -> bool:
     import sqlite3
 
     reason = getattr(exc, "orig", None) or exc
-    return isinstance(reason, sqlite3.OperationalError) and reason.sqlite_errorcode in (
-        sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    # SQLITE_BUSY alone: SQLITE_LOCKED is a conflict within one connection, raised at once
+    # (a bug of ours, not another command), and must not be reported as waiting
+    return (isinstance(reason, sqlite3.OperationalError)
+            and reason.sqlite_errorcode == sqlite3.SQLITE_BUSY)
 
 
 def busy_error() -> RegistryError:
     return RegistryError(_(
         "the registry is busy: another command has been writing to it for over {seconds} s "
-        "(an import, or score --all over a large registry); this one wrote nothing: run it "
-        "again when that one has finished").format(seconds=BUSY_TIMEOUT_MS // 1000))
+        "(an import, or score --all over a large registry); none of this one's changes were "
+        "saved: run it again when that one has finished").format(seconds=BUSY_TIMEOUT_MS // 1000))
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -414,6 +414,11 @@ def test_a_business_check_reads_nothing_outside_its_parts(a, b, pairs, totals):
 _IDENTIFIERS = st.one_of(
     st.text(alphabet="0123456789", min_size=7, max_size=17),
     st.text(alphabet="0123456789 .-", min_size=7, max_size=21),
+    # a 15- or 16-digit number with separators (and others) between its digits
+    st.builds(lambda digits, cuts: "".join(
+        sep + digit for digit, sep in zip(digits, cuts + [""] * len(digits), strict=False)),
+        st.text(alphabet="0123456789", min_size=15, max_size=16),
+        st.lists(st.sampled_from(["", "", " ", ".", "-", "\t", "\u00a0", "/"]), max_size=16)),
     st.text(max_size=20))
 
 
