@@ -245,32 +245,30 @@ class Memo:
                                         for c in d.criteria] for d in rubric.dimensions}
         self.parts_read = {code: frozenset().union(*parts)
                            for code, parts in self.criteria_parts.items()}
-        self.plans: dict[tuple, tuple] = {}  # Memo.plan and Memo.rescored
+        self.plans: dict[tuple, tuple] = {}  # Memo.rescored
 
     def plan(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
              ) -> tuple[str, ...]:
         """How pricing a fix of these fields of the business (or of a product) scores each
         business dimension again (_Plan), when the best product's total changed or not."""
-        return self._plans(on_business, fields, best_changed)[0]
+        changed = _changed_parts(on_business, fields)
+        changed = changed | _BEST if best_changed else changed
+        return tuple(self._plan(dim, on_business, changed)
+                     for dim in self.rubric.dimensions_for("business"))
 
     def rescored(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
                  ) -> tuple[tuple[int, str, Dimension], ...]:
-        """The plan's dimensions that are not UNCHANGED: (position, how, dimension)."""
-        return self._plans(on_business, fields, best_changed)[1]
-
-    def _plans(self, on_business: bool, fields: tuple[str, ...], best_changed: bool
-               ) -> tuple[tuple[str, ...], tuple[tuple[int, str, Dimension], ...]]:
+        """The plan's dimensions that are not UNCHANGED, as (position, how, dimension): what
+        the pricer walks. Worked out once per kind of fix."""
         key = (on_business, fields, best_changed)
-        plans = self.plans.get(key)
-        if plans is None:
-            changed = _changed_parts(on_business, fields)
-            changed = changed | _BEST if best_changed else changed
-            dimensions = self.rubric.dimensions_for("business")
-            plan = tuple(self._plan(dim, on_business, changed) for dim in dimensions)
-            plans = self.plans[key] = (plan, tuple(
-                (i, how, dim) for i, (how, dim) in enumerate(zip(plan, dimensions, strict=True))
-                if how is not _Plan.UNCHANGED))
-        return plans
+        rescored = self.plans.get(key)
+        if rescored is None:
+            plan = self.plan(on_business, fields, best_changed)
+            rescored = self.plans[key] = tuple(
+                (i, how, dim) for i, (how, dim)
+                in enumerate(zip(plan, self.rubric.dimensions_for("business"), strict=True))
+                if how is not _Plan.UNCHANGED)
+        return rescored
 
     def _plan(self, dim: Dimension, on_business: bool, changed: frozenset[str]) -> str:
         reads = self.parts_read[dim.code]
