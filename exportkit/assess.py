@@ -17,7 +17,7 @@ from pathlib import Path
 from exportkit.errors import UsageError
 from exportkit.fact_rows import RawGroup, group, groups
 from exportkit.i18n import _
-from exportkit.registry.assessments import store
+from exportkit.registry.assessments import new_batch, store
 from exportkit.registry.facts import CHUNK, Selection, iter_chunks
 from exportkit.score_workers import Scoring, scoring_pool
 from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Details, Rows, rows
@@ -88,7 +88,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     run = AssessRun(market.code if market else None, rubric.version, rubric.digest,
                     level_names={level.code: level.name for level in rubric.levels})
     memo, details = scoring.memo(), Details()
-    now = utcnow()
+    now, token = utcnow(), new_batch()  # the run's, on every snapshot it stores
     pending = Rows()
 
     def take(batch: Rows) -> None:
@@ -107,7 +107,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if save:
             pending.extend(batch)
             if len(pending.snapshots) >= STORE_BATCH:
-                store(connection, pending, now)
+                store(connection, pending, now, token)
                 pending.clear()
         if progress:
             progress(products)
@@ -142,5 +142,5 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
             for batch in pool.drain():
                 take(batch)
         if save:
-            store(connection, pending, now)
+            store(connection, pending, now, token)
     return run

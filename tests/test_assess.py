@@ -63,3 +63,21 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
     assert second == first
     assert (there.products, there.businesses, there.levels, there.blocked, there.lowest) == (
         here.products, here.businesses, here.levels, here.blocked, here.lowest)
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_every_snapshot_of_a_run_carries_the_runs_batch_token(enrolled, monkeypatch, jobs):
+    # stored a few snapshots at a time (as a national registry is, 2,000 at a time), yet
+    # a run's rows are told apart from another run's by their batch token alone
+    monkeypatch.setattr("exportkit.assess.STORE_BATCH", 5)
+    rubric, market = load_rules(None, None)
+    runs = [assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), jobs=jobs,
+                   chunk=7) for _ in range(2)]
+    n = runs[0].products + runs[0].businesses
+    with enrolled.reader() as connection:
+        tokens = connection.exec_driver_sql(
+            "SELECT batch, count(*), min(id), max(id) FROM assessment GROUP BY batch "
+            "ORDER BY min(id)").all()
+    assert n > 40
+    assert [(count, first, last) for _token, count, first, last in tokens] == [
+        (n, 1, n), (n, n + 1, 2 * n)]

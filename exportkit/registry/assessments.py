@@ -15,13 +15,18 @@ G = AssessmentGap.__table__
 L = LatestAssessment.__table__
 
 
-def store(connection, rows: Rows, now: datetime) -> None:
+def new_batch() -> str:
+    """The token of one scoring run: every snapshot it stores carries it."""
+    return uuid.uuid4().hex
+
+
+def store(connection, rows: Rows, now: datetime, batch: str) -> None:
     """Inserts the snapshot rows (one bulk insert, their ids given here) and the businesses'
-    gap rows, and points "latest" at them."""
+    gap rows, and points "latest" at them. `now` and `batch`: the run's, for every part of
+    it that is stored."""
     if not rows.snapshots:
         return
     stamp = driver.value(connection, now)
-    batch = uuid.uuid4().hex
     ids = driver.new_ids(connection, A.name, len(rows.snapshots))
     driver.insert_many(connection, A.name, ["id", *COLUMNS, "batch", "created_at"],
                        [(row_id, *row, batch, stamp)
