@@ -241,15 +241,21 @@ class BulkWriter:
         if rows:
             self.conn.exec_driver_sql(sql, rows)
 
-    def _insert(self, table, kind: str, columns: tuple[str, ...], rows: list[tuple],
+    def _insert(self, table, kind: str, columns: tuple[str, ...], rows: list[tuple] | None,
                 items: list[Item]) -> range | list[int]:
-        """New rows (values of `columns`, as the driver takes them), one per item: given
-        their ids and times, inserted and noted. Returns their ids."""
-        ids = self._new_ids(table.name, len(rows))
+        """New rows, one per item, of `rows` (values of `columns`, as the driver takes them)
+        or, with None, of the items' records as they are (each row then built once: a large
+        import's main process builds millions): given their ids and times, inserted and
+        noted. Returns their ids."""
+        ids = self._new_ids(table.name, len(items))
         now = self._now
+        if rows is None:
+            full = [(row_id, *map(item.record.get, columns), now, now)
+                    for row_id, item in zip(ids, items, strict=True)]
+        else:
+            full = [(row_id, *values, now, now) for row_id, values in zip(ids, rows, strict=True)]
         driver.insert_many(self.conn, table.name, ["id", *columns, "created_at", "updated_at"],
-                           [(row_id, *values, now, now)
-                            for row_id, values in zip(ids, rows, strict=True)])
+                           full)
         self._note_inserted(kind, ids, items)
         return ids
 
@@ -260,10 +266,8 @@ class BulkWriter:
         empty, NULL). No date fields: those need converting (_apply)."""
         if not items:
             return
-        columns = columns_of(fields, items[0])
         counts.added += len(items)
-        self._insert(table, kind, columns, [tuple(map(item.record.get, columns))
-                                            for item in items], items)
+        self._insert(table, kind, columns_of(fields, items[0]), None, items)
 
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
                counts: Counts) -> None:
