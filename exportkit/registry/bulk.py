@@ -19,6 +19,7 @@ from exportkit.errors import RowProblem
 from exportkit.i18n import N_
 from exportkit.registry import driver
 from exportkit.registry.engine import page_cache
+from exportkit.registry.idbits import IdBits
 from exportkit.registry.models import (
     Business,
     Certification,
@@ -126,6 +127,10 @@ class BulkWriter:
         # kind -> runs of ids this import inserted from consecutive rows of one file:
         # the first ids (sorted), and (id after the last, source number, first row) per run
         self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]]]] = {}
+        # kind -> the ids of the rows in ek_touched, so that a batch of rows this import
+        # has not met is not looked up there: on PostgreSQL each look-up scanned every row
+        # noted so far (a re-import of 90,000 products: 36 s, nearly all of it there)
+        self._touched: dict[str, IdBits] = {}
         self.conn.exec_driver_sql(
             "CREATE TEMPORARY TABLE IF NOT EXISTS ek_touched (kind TEXT, row_id INTEGER, "
             "source_no INTEGER, source_row INTEGER, PRIMARY KEY (kind, row_id))")
@@ -159,6 +164,7 @@ class BulkWriter:
                            ["kind", "row_id", "source_no", "source_row"],
                            [(kind, row_id, self._source_number(item.source), item.row)
                             for row_id, item in rows])
+        self._touched.setdefault(kind, IdBits()).add_all(row_id for row_id, _item in rows)
 
     def _note_inserted(self, kind: str, ids: range | list[int], items: list[Item]) -> None:
         """Records the rows this import inserted: runs of ids in memory (all the items of
@@ -189,7 +195,9 @@ class BulkWriter:
             if at >= 0 and row_id < runs[at][0]:
                 _stop, number, first_row = runs[at]
                 found[row_id] = (names[number], first_row + row_id - starts[at])
-        rest = ids - found.keys()
+        touched = self._touched.get(kind)
+        rest = [] if touched is None else [
+            row_id for row_id in ids if row_id not in found and row_id in touched]
         if rest:
             rows = self.conn.exec_driver_sql(
                 f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = "
@@ -314,10 +322,13 @@ class BulkWriter:
         as most rows of a large import are new and match nothing."""
         if not values:
             return []
+        selected = f"SELECT id{', ' + also if also else ''} FROM {table} WHERE {column}"
+        if self.conn.dialect.name == "postgresql":
+            # one array parameter, where a list of a batch's 5,000 parameters is parsed and
+            # planned again for every batch (5,000 NIBs: about 20 against 40 ms)
+            return self.conn.exec_driver_sql(f"{selected} = ANY(%s)", (list(values),)).all()
         marks = ", ".join([self.mark] * len(values))
-        return self.conn.exec_driver_sql(
-            f"SELECT id{', ' + also if also else ''} FROM {table} WHERE {column} IN ({marks})",
-            tuple(values)).all()
+        return self.conn.exec_driver_sql(f"{selected} IN ({marks})", tuple(values)).all()
 
     def _ids_where_in(self, table: str, column: str, values: set) -> list[int]:
         return [row[0] for row in self._where_in(table, column, values)]
