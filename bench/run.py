@@ -18,8 +18,9 @@ raw numbers to results-<rows>.json). Targets are measured and reported, never as
 
 Steps (for --only): generate, floor, floor_products, schema_floor, schema_floor_products,
 sqlite_utils, sqlite_utils_text,
-checks_only, enroll_businesses, enroll_products, enroll_exports, score, shortlist, exports_report,
-list_businesses, startup, pg_floor, pg_enroll. Steps after enroll_businesses use the
+checks_only, enroll_businesses, enroll_products, enroll_exports, reenroll_products, score,
+shortlist, exports_report, list_businesses, startup, pg_floor, pg_enroll, pg_enroll_products,
+pg_reenroll_products. Steps after enroll_businesses use the
 registry the earlier steps left (run with --keep to reuse it across invocations).
 """
 
@@ -51,8 +52,9 @@ PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 
 STEPS = ("generate", "floor", "floor_products", "schema_floor", "schema_floor_products",
          "sqlite_utils", "sqlite_utils_text",
-         "checks_only", "enroll_businesses", "enroll_products", "enroll_exports", "score",
-         "shortlist", "exports_report", "list_businesses", "startup", "pg_floor", "pg_enroll")
+         "checks_only", "enroll_businesses", "enroll_products", "enroll_exports",
+         "reenroll_products", "score", "shortlist", "exports_report", "list_businesses",
+         "startup", "pg_floor", "pg_enroll", "pg_enroll_products", "pg_reenroll_products")
 
 READ_REGENCY = "Jepara"  # the regency filter for the read steps
 READS = 5  # runs of each read step, the median reported (the host has bursts of load)
@@ -734,6 +736,10 @@ class Bench:
         if self.wanted("enroll_exports"):
             self.run_step("enroll_exports", self.exportkit("enroll", e, "--db", db),
                           n // 10, "exportkit enroll export records", None, env)
+        if self.wanted("reenroll_products"):
+            # an office imports its updated sheet again: every row matched, none changed
+            self.run_step("reenroll_products", self.exportkit("enroll", p, "--db", db),
+                          3 * n, "exportkit enroll products again (all unchanged)", None, env)
         if self.wanted("score"):
             if self.args.score_regency:
                 # at large scales: only one regency's products (the shortlist reads those)
@@ -778,10 +784,10 @@ class Bench:
                 self.record_median(f"startup_{flag}", mine,
                                    f"exportkit --{flag} (median of 10, in turns with the "
                                    f"bare app)", f"bare_{flag}")
-        if self.wanted("pg_floor") or self.wanted("pg_enroll"):
-            self.postgres(b, n, env)
+        if any(self.wanted(step) for step in STEPS if step.startswith("pg_")):
+            self.postgres(b, p, n, env)
 
-    def postgres(self, b: str, n: int, env: dict) -> None:
+    def postgres(self, b: str, p: str, n: int, env: dict) -> None:
         try:
             import psycopg
         except ImportError:
@@ -799,10 +805,17 @@ class Bench:
                 self.run_step("pg_floor", [PY, str(Path(__file__).resolve()), "_floor_pg", b,
                                            f"{PG_BASE}/{name}", ";"],
                               n, "floor: PostgreSQL COPY (psycopg cursor.copy), businesses")
+            url = f"{PG_BASE.replace('postgresql://', 'postgresql+psycopg://')}/{name}"
             if self.wanted("pg_enroll"):
-                url = f"{PG_BASE.replace('postgresql://', 'postgresql+psycopg://')}/{name}"
                 self.run_step("pg_enroll", self.exportkit("enroll", b, "--db", url), n,
                               "exportkit enroll businesses into PostgreSQL", "pg_floor", env)
+            if self.wanted("pg_enroll_products"):
+                self.run_step("pg_enroll_products", self.exportkit("enroll", p, "--db", url),
+                              3 * n, "exportkit enroll products into PostgreSQL", None, env)
+            if self.wanted("pg_reenroll_products"):
+                self.run_step("pg_reenroll_products", self.exportkit("enroll", p, "--db", url),
+                              3 * n, "exportkit enroll products into PostgreSQL again (all "
+                              "unchanged)", None, env)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.close()
@@ -891,6 +904,13 @@ class Bench:
         if ok("pg_enroll") and ok("pg_floor"):
             x = r["pg_enroll"]["wall"] / r["pg_floor"]["wall"]
             add("(no target) PostgreSQL enroll vs COPY", f"{x:.1f}x", None)
+        for again, first, where in (("reenroll_products", "enroll_products", "SQLite"),
+                                    ("pg_reenroll_products", "pg_enroll_products",
+                                     "PostgreSQL")):
+            if ok(again) and ok(first):
+                add(f"(no target) products imported again, unchanged, vs first ({where})",
+                    f"{r[again]['wall']:.1f} s vs {r[first]['wall']:.1f} s "
+                    f"({r[again]['wall'] / r[first]['wall']:.2f}x)", None)
         return ("| target | measured | verdict |\n|---|---|---|\n" + "\n".join(rows))
 
     def write(self) -> str:
