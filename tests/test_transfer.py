@@ -127,14 +127,9 @@ def test_a_merge_that_cannot_place_a_record_writes_nothing(enrolled, tmp_path):
 
 def test_a_merge_into_an_empty_registry_holds_what_the_source_holds(enrolled, tmp_path):
     # A merge's records leave out what they have no value for: a batch whose first product
-    # had no GTIN lost the GTINs of all its products. Names are keyed as an import keys
-    # them (the keys are not in _dump).
+    # had no GTIN (the samples' first has none, nor a shelf life) lost the GTINs of all its
+    # products. _dump holds every column but ids and times, the name keys too.
     empty = tmp_path / "empty.db"
     ok("db", "merge", enrolled.url.removeprefix("sqlite:///"), "--db", empty)
     assert _dump(open_registry(str(empty))) == _dump(enrolled)
-    keys = "SELECT name_key FROM {} ORDER BY name_key"
-    for table in ("business", "product"):
-        with enrolled.reader() as mine, open_registry(str(empty)).reader() as merged:
-            expected = mine.exec_driver_sql(keys.format(table)).scalars().all()
-            assert merged.exec_driver_sql(keys.format(table)).scalars().all() == expected
-            assert len(set(expected)) > 40 and all(expected)
+    assert count(enrolled, "product WHERE gtin IS NOT NULL") > 20

@@ -36,7 +36,7 @@ def store(connection, rows: Rows, now: datetime, batch: str) -> None:
         written, params = f"id BETWEEN {mark} AND {mark}", (ids[0], ids[-1])
     else:
         written, params = f"id = ANY({mark})", (list(ids),)
-    # Point "latest" at what this batch wrote, unless a newer snapshot is there already.
+    # Point "latest" at what this call wrote, unless a newer snapshot is there already.
     connection.exec_driver_sql(
         f"INSERT INTO {L.name} (market_key, subject, business_id, product_id, assessment_id) "
         f"SELECT coalesce(market, ''), CASE WHEN product_id IS NULL THEN 'b' ELSE 'p' END, "
