@@ -265,3 +265,39 @@ def test_repeats_across_batches_and_files_name_the_first_row(database, tmp_path)
 def _write(path, text: str):
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("order", ["as first imported", "shuffled", "after new rows"])
+def test_a_repeat_in_a_sheet_imported_again_names_the_row_it_repeats(enrolled, tmp_path,
+                                                                     order):
+    # In batches of 10, a sheet of 60 products the registry holds already, imported again
+    # with one product twice: the rows it matched are remembered as runs when they come in
+    # the order first imported, one by one when shuffled, and one by one after the runs of
+    # new rows (whose ids are higher); the repeat names its first row either way, and
+    # nothing else is refused.
+    import random
+    from datetime import date
+
+    from exportkit.ingest.enroll import EnrollOptions, enroll_files
+
+    nibs = [row[0] for row in _rows(enrolled, "SELECT nib FROM business WHERE nib IS NOT NULL "
+                                              "ORDER BY id")]
+    products = [f"{nibs[n % len(nibs)]};Produk uji {n};mebel" for n in range(60)]
+    path = tmp_path / "produk.csv"
+    options = EnrollOptions(today=date(2026, 12, 3), skip_bad=True, batch_size=10)
+    header = "NIB Usaha;Nama Produk;Kategori"
+    path.write_text("\n".join([header, *products]) + "\n", encoding="utf-8")
+    assert enroll_files(enrolled, [path], options).totals()["product"].added == 60
+    new = []
+    if order == "shuffled":
+        random.Random(5).shuffle(products)
+    elif order == "after new rows":
+        new = [f"{nibs[n % len(nibs)]};Produk baru {n};mebel" for n in range(20)]
+    again = [*new, *products[:45], products[7], *products[45:]]  # repeats row 9 (+ new)
+    path.write_text("\n".join([header, *again]) + "\n", encoding="utf-8")
+    report = enroll_files(enrolled, [path], options)
+    counts = report.totals()["product"]
+    assert (counts.added, counts.updated, counts.unchanged, counts.rejected) == (
+        len(new), 0, 60, 1)
+    assert [(p.row, p.reason.rsplit(":", 1)[-1]) for p in report.problems] == [
+        (47 + len(new), str(9 + len(new)))]

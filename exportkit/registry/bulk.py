@@ -80,6 +80,7 @@ class BatchResult:
         self.counts.rejected += 1
 
 
+MIN_RUN = 8  # rows met in a run, at least, to be remembered as one (shorter: ek_touched)
 TIME_COLUMNS = frozenset({"created_at", "updated_at", "issued_on", "expires_on"})
 BUSINESS_COLUMNS = ("nib", "name", "npwp", "legal_form", "regency", "province", "sector",
                     "employees", "annual_revenue", "founded_year", "export_experience",
@@ -124,8 +125,8 @@ class BulkWriter:
         self._sheet_started = False
         self._sources: dict[str, int] = {}
         self._next_id: dict[str, int] = {}
-        # kind -> runs of ids this import inserted from consecutive rows of one file:
-        # the first ids (sorted), and (id after the last, source number, first row) per run
+        # kind -> runs of ids this import met in consecutive rows of one file (_note): the
+        # first ids (sorted), and (id after the last, source number, first row) per run
         self._runs: dict[str, tuple[list[int], list[tuple[int, int, int]]]] = {}
         # kind -> the ids of the rows in ek_touched, so that a batch of rows this import
         # has not met is not looked up there: on PostgreSQL each look-up scanned every row
@@ -159,29 +160,33 @@ class BulkWriter:
         return number
 
     def _note(self, kind: str, rows: list[tuple[int, Item]]) -> None:
-        """Records the rows this import matched, with where each came from."""
-        driver.insert_many(self.conn, "ek_touched",
-                           ["kind", "row_id", "source_no", "source_row"],
-                           [(kind, row_id, self._source_number(item.source), item.row)
-                            for row_id, item in rows])
-        self._touched.setdefault(kind, IdBits()).add_all(row_id for row_id, _item in rows)
-
-    def _note_inserted(self, kind: str, ids: range | list[int], items: list[Item]) -> None:
-        """Records the rows this import inserted: runs of ids in memory (all the items of
-        a batch come from one file), else row by row like the rows it matched."""
-        if not (isinstance(ids, range) and ids.step == 1
-                and len({item.source for item in items}) == 1):
-            self._note(kind, list(zip(ids, items, strict=True)))
-            return
+        """Records the rows this import met (inserted or matched), with where each came
+        from. Runs of consecutive ids from consecutive rows of one file are kept in memory
+        while their ids grow: a sheet new to the registry, or imported again in its order,
+        is a run or two per batch, where row by row it would be 5,000 rows written to
+        ek_touched. The rest goes there."""
         starts, runs = self._runs.setdefault(kind, ([], []))
-        number = self._source_number(items[0].source)
-        # one run per stretch of consecutive file rows: a clean file needs one per batch
+        rest: list[tuple[int, Item]] = []
         first = 0
-        for at in range(1, len(items) + 1):
-            if at == len(items) or items[at].row != items[at - 1].row + 1:
-                starts.append(ids.start + first)  # ids only grow: the starts stay sorted
-                runs.append((ids.start + at, number, items[first].row))
-                first = at
+        for at in range(1, len(rows) + 1):
+            if at < len(rows):
+                (before, earlier), (row_id, item) = rows[at - 1], rows[at]
+                if (row_id == before + 1 and item.row == earlier.row + 1
+                        and item.source == earlier.source):
+                    continue
+            start, item = rows[first]
+            if at - first >= MIN_RUN and (not runs or start >= runs[-1][0]):
+                starts.append(start)  # after the last run: the starts stay sorted
+                runs.append((start + at - first, self._source_number(item.source), item.row))
+            else:
+                rest += rows[first:at]
+            first = at
+        if rest:
+            driver.insert_many(self.conn, "ek_touched",
+                               ["kind", "row_id", "source_no", "source_row"],
+                               [(kind, row_id, self._source_number(item.source), item.row)
+                                for row_id, item in rest])
+            self._touched.setdefault(kind, IdBits()).add_all(row_id for row_id, _item in rest)
 
     def _origin(self, kind: str, ids: set[int]) -> dict[int, tuple[str, int]]:
         """Of these registry rows, the ones this import met already: id -> (file, row)."""
@@ -264,18 +269,19 @@ class BulkWriter:
             full = [(row_id, *values, now, now) for row_id, values in zip(ids, rows, strict=True)]
         driver.insert_many(self.conn, table.name, ["id", *columns, "created_at", "updated_at"],
                            full)
-        self._note_inserted(kind, ids, items)
+        self._note(kind, list(zip(ids, items, strict=True)))
         return ids
 
     def _new_rows(self, table, kind: str, fields: tuple[str, ...], items: list[Item],
                   counts: Counts) -> None:
-        """Rows the registry does not hold yet, inserted straight from their records: of
-        `fields`, those the sheet has a column for or the writer sets (the others stay
-        empty, NULL). No date fields: those need converting (_apply)."""
+        """Rows the registry does not hold yet, inserted straight from their records, with
+        every one of `fields` (NULL where a record has no value: the records of a batch
+        need not name the same fields, and a merge's leave out what they lack). No date
+        fields: those need converting (_apply)."""
         if not items:
             return
         counts.added += len(items)
-        self._insert(table, kind, columns_of(fields, items[0]), None, items)
+        self._insert(table, kind, fields, None, items)
 
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
                counts: Counts) -> None:

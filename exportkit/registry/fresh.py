@@ -118,7 +118,7 @@ class FreshLoad:
             again = [(*row[:at], None, *row[at + 1:]) for row in full if row[0] not in present]
             held = [(row[0], row[at]) for row in full if row[0] not in present]
             driver.insert_many(self.conn, "business", columns, again)
-        writer._note_inserted("business", ids, items)
+        writer._note("business", list(zip(ids, items, strict=True)))
         return held
 
     def _insert_looked_up(self, rows: list[tuple], items: list[Item]

@@ -66,11 +66,6 @@ def _select(kind: str):
     raise ValueError(kind)
 
 
-def record_fields(kind: str) -> dict[str, str]:
-    """The fields iter_records gives a kind's records, each as its own header."""
-    return {c.name: c.name for c in _select(kind)[1].selected_columns if c.name != "id"}
-
-
 def iter_records(database, kind: str, chunk: int = CHUNK) -> Iterator[list[dict]]:
     table, query = _select(kind)
     last = 0
@@ -185,13 +180,8 @@ def merge(target, source, prefer: str = "newer", dry_run: bool = False) -> Merge
             writer = BulkWriter(connection, resolve=resolve)
             for kind in ORDER:
                 counts = result.counts.setdefault(kind, Counts())
-                # every field the source holds, as a sheet's columns: the writer inserts
-                # the fields of a batch's first record for all, and a record leaves out
-                # what it has no value for (a batch would lose GTINs its first product
-                # lacks)
-                fields = record_fields(kind)
                 for number, records in enumerate(iter_records(source, kind)):
-                    items = [Item(source.location, number * CHUNK + i + 1, r, fields)
+                    items = [Item(source.location, number * CHUNK + i + 1, r, {})
                              for i, r in enumerate(records)]
                     batch = writer.write(kind, items)
                     counts += batch.counts
