@@ -1,10 +1,13 @@
 """`exportkit enroll`: samples, idempotence, updates, dry runs, bad rows, formats."""
 
 import json
+import random
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
 
+from exportkit.ingest.enroll import EnrollOptions, enroll_files
 from exportkit.registry import open_registry
 from tests.conftest import SAMPLES, count, invoke, ok
 
@@ -229,12 +232,9 @@ def test_matching_by_name_keeps_the_stored_spelling(registry_path, tmp_path):
 
 
 def test_repeats_across_batches_and_files_name_the_first_row(database, tmp_path):
-    """Batches of two: a repeat is found through what earlier batches inserted (noted as
-    runs of ids in memory) and what they matched in the registry (noted in a table)."""
-    from datetime import date
-
-    from exportkit.ingest.enroll import EnrollOptions, enroll_files
-
+    """Batches of two: a repeat is found through what earlier batches inserted and what
+    they matched in the registry, both noted in the table (runs shorter than MIN_RUN; the
+    runs in memory: test_a_repeat_in_a_sheet_imported_again_names_the_row_it_repeats)."""
     ok("enroll", _write(tmp_path / "old.csv",
                         "Nama Usaha;NIB\nCV Lama;1111111111111\n"))
     first = _write(tmp_path / "a.csv", "Nama Usaha;NIB\n" + "".join(
@@ -275,11 +275,6 @@ def test_a_repeat_in_a_sheet_imported_again_names_the_row_it_repeats(enrolled, t
     # the order first imported, one by one when shuffled, and one by one after the runs of
     # new rows (whose ids are higher); the repeat names its first row either way, and
     # nothing else is refused.
-    import random
-    from datetime import date
-
-    from exportkit.ingest.enroll import EnrollOptions, enroll_files
-
     nibs = [row[0] for row in _rows(enrolled, "SELECT nib FROM business WHERE nib IS NOT NULL "
                                               "ORDER BY id")]
     products = [f"{nibs[n % len(nibs)]};Produk uji {n};mebel" for n in range(60)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select, tuple_
@@ -254,21 +255,16 @@ class BulkWriter:
         if rows:
             self.conn.exec_driver_sql(sql, rows)
 
-    def _insert(self, table, kind: str, columns: tuple[str, ...], rows: list[tuple] | None,
+    def _insert(self, table, kind: str, columns: tuple[str, ...], rows: list[Iterable],
                 items: list[Item]) -> range | list[int]:
-        """New rows, one per item, of `rows` (values of `columns`, as the driver takes them)
-        or, with None, of the items' records as they are (each row then built once: a large
-        import's main process builds millions): given their ids and times, inserted and
-        noted. Returns their ids."""
+        """New rows, one per item, of `rows` (values of `columns`, as the driver takes them;
+        any iterable, so a record's values need not be made a tuple before the row is):
+        given their ids and times, inserted and noted. Returns their ids."""
         ids = self._new_ids(table.name, len(items))
         now = self._now
-        if rows is None:
-            full = [(row_id, *map(item.record.get, columns), now, now)
-                    for row_id, item in zip(ids, items, strict=True)]
-        else:
-            full = [(row_id, *values, now, now) for row_id, values in zip(ids, rows, strict=True)]
         driver.insert_many(self.conn, table.name, ["id", *columns, "created_at", "updated_at"],
-                           full)
+                           [(row_id, *values, now, now)
+                            for row_id, values in zip(ids, rows, strict=True)])
         self._note(kind, list(zip(ids, items, strict=True)))
         return ids
 
@@ -281,7 +277,8 @@ class BulkWriter:
         if not items:
             return
         counts.added += len(items)
-        self._insert(table, kind, fields, None, items)
+        self._insert(table, kind, fields, [map(item.record.get, fields) for item in items],
+                     items)
 
     def _apply(self, table, kind: str, rows: list[tuple[dict | None, dict, Item]],
                counts: Counts) -> None:
