@@ -296,3 +296,26 @@ def test_a_repeat_in_a_sheet_imported_again_names_the_row_it_repeats(enrolled, t
         len(new), 0, 60, 1)
     assert [(p.row, p.reason.rsplit(":", 1)[-1]) for p in report.problems] == [
         (47 + len(new), str(9 + len(new)))]
+
+
+def test_rows_met_one_by_one_are_found_again_however_many_are_asked_for(database):
+    # A fresh load's settling asks where all of its repeats and their first rows came from
+    # at once; rows noted one by one (runs broken by bad rows) are looked up in the
+    # temporary table, more of them than a statement takes parameters.
+    import sqlite3
+
+    from exportkit.registry.bulk import BulkWriter, Item
+
+    noted = 70_000  # PostgreSQL takes at most 65,535 parameters a statement
+    with database.writer() as connection, connection.begin():
+        raw = connection.connection.dbapi_connection
+        if isinstance(raw, sqlite3.Connection):  # SQLite's default build takes 32,766
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766)
+        writer = BulkWriter(connection)
+        # every other row of the file: no two consecutive, so none is kept as a run
+        writer._note("business", [(row_id, Item("a.csv", 2 * row_id, {}, {}))
+                                  for row_id in range(1, noted + 1)])
+        found = writer._origin("business", set(range(1, noted + 11)))
+        writer.close()
+    assert len(found) == noted
+    assert found[1] == ("a.csv", 2) and found[noted] == ("a.csv", 2 * noted)

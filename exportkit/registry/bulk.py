@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import Connection, select, tuple_
 
@@ -81,6 +82,7 @@ class BatchResult:
         self.counts.rejected += 1
 
 
+IN_CHUNK = 5_000  # values per IN (...): SQLite takes at most 32,766 parameters a statement
 MIN_RUN = 8  # rows met in a run, at least, to be remembered as one (shorter: ek_touched)
 TIME_COLUMNS = frozenset({"created_at", "updated_at", "issued_on", "expires_on"})
 BUSINESS_COLUMNS = ("nib", "name", "npwp", "legal_form", "regency", "province", "sector",
@@ -96,6 +98,13 @@ CERT_COLUMNS = ("number", "issuer", "issued_on", "expires_on")
 RATE_COLUMNS = ("currency", "year", "rate", "source")
 EXPORT_COLUMNS = ("regency", "province", "commodity", "category", "hs_code", "year",
                   "destination", "value", "currency", "volume", "volume_unit", "source")
+
+
+def chunks(values: Iterable) -> Iterator[list]:
+    """The values in lists of IN_CHUNK at most, for IN (...) queries."""
+    values = iter(values)
+    while chunk := list(islice(values, IN_CHUNK)):
+        yield chunk
 
 
 class BulkWriter:
@@ -204,11 +213,11 @@ class BulkWriter:
         touched = self._touched.get(kind)
         rest = [] if touched is None else [
             row_id for row_id in ids if row_id not in found and row_id in touched]
-        if rest:
+        for chunk in chunks(rest):  # a fresh load's settling asks for all its repeats at once
             rows = self.conn.exec_driver_sql(
                 f"SELECT row_id, source_no, source_row FROM ek_touched WHERE kind = "
-                f"{self.mark} AND row_id IN ({', '.join([self.mark] * len(rest))})",
-                (kind, *rest)).all()
+                f"{self.mark} AND row_id IN ({', '.join([self.mark] * len(chunk))})",
+                (kind, *chunk)).all()
             found.update((row_id, (names[number], row)) for row_id, number, row in rows)
         return found
 

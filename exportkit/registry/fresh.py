@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 
 from exportkit.i18n import N_
 from exportkit.registry import driver
@@ -37,6 +36,7 @@ from exportkit.registry.bulk import (
     BatchResult,
     BulkWriter,
     Item,
+    chunks,
     columns_of,
 )
 from exportkit.registry.engine import DEFAULT_CACHE_KIB
@@ -45,7 +45,6 @@ from exportkit.text import name_key
 # The indexes no check of a fresh load reads (names, regency, province, sector): built
 # once at the end of the sheet. The NIBs' unique constraint stays: the inserts rely on it.
 LATE_INDEXES = [index for index in B.indexes if not index.unique]
-CHUNK = 5_000  # ids or NIBs per IN (...) of the settling queries
 
 
 class FreshLoad:
@@ -154,10 +153,10 @@ class FreshLoad:
             row_id: (held.get(row_id, nib), key) for row_id, nib, key in conn.exec_driver_sql(
                 "SELECT id, nib, name_key FROM business WHERE name_key IN (SELECT name_key "
                 "FROM business GROUP BY name_key HAVING count(*) > 1)")}
-        for chunk in _chunks(set(held.values())):
+        for chunk in chunks(set(held.values())):
             looked_at.update((row_id, (nib, key)) for row_id, nib, key in self._rows(
                 "nib", chunk))
-        for chunk in _chunks(held):
+        for chunk in chunks(held):
             looked_at.update((row_id, (held[row_id], key)) for row_id, _nib, key
                              in self._rows("id", chunk))
         repeats = list(business_repeats((row_id, *looked_at[row_id])
@@ -165,7 +164,7 @@ class FreshLoad:
         result = BatchResult()
         if repeats:
             gone = {row_id for row_id, *_rest in repeats}
-            for chunk in _chunks(gone):
+            for chunk in chunks(gone):
                 conn.exec_driver_sql(f"DELETE FROM business WHERE id IN "
                                      f"({', '.join([writer.mark] * len(chunk))})", tuple(chunk))
             result.counts.added -= len(gone)
@@ -226,9 +225,3 @@ def small_cache(conn) -> Iterator[None]:
 
 def _has_rows(conn) -> bool:
     return conn.exec_driver_sql("SELECT 1 FROM business LIMIT 1").first() is not None
-
-
-def _chunks(values: Iterable) -> Iterator[list]:
-    values = iter(values)
-    while chunk := list(islice(values, CHUNK)):
-        yield chunk
