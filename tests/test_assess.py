@@ -81,3 +81,21 @@ def test_every_snapshot_of_a_run_carries_the_runs_batch_token(enrolled, monkeypa
     assert n > 40
     assert [(count, first, last) for _token, count, first, last in tokens] == [
         (n, 1, n), (n, n + 1, 2 * n)]
+
+
+def test_a_runs_chunks_leave_no_reference_cycles_behind(backend, enrolled):
+    # A cycle per chunk piles up until a full collection, which seldom comes in a long run
+    # (tests/test_enroll.py: an import's batches)
+    import gc
+
+    rubric, market = load_rules(None, None)
+    gc.collect()
+    gc.disable()
+    try:
+        run = assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), chunk=4)
+        garbage = gc.collect()
+    finally:
+        gc.enable()
+    chunks = -(-run.products // 4)
+    assert run.products == 112
+    assert garbage < chunks, f"{garbage} objects in cycles after {chunks} chunks"

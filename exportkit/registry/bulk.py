@@ -14,12 +14,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from sqlalchemy import Connection, select, tuple_
+from sqlalchemy import Connection, bindparam, select, tuple_
 
 from exportkit import i18n
 from exportkit.errors import RowProblem
 from exportkit.i18n import N_
 from exportkit.registry import driver
+from exportkit.registry.driver import in_values
 from exportkit.registry.engine import page_cache
 from exportkit.registry.idbits import IdBits
 from exportkit.registry.models import (
@@ -98,6 +99,23 @@ CERT_COLUMNS = ("number", "issuer", "issued_on", "expires_on")
 RATE_COLUMNS = ("currency", "year", "rate", "source")
 EXPORT_COLUMNS = ("regency", "province", "commodity", "category", "hs_code", "year",
                   "destination", "value", "currency", "volume", "volume_unit", "source")
+
+
+# The look-ups of every batch, built once and run with the batch's values (driver.in_values)
+BUSINESS_ROWS = select(B.c.id, B.c.nib, B.c.name_key, B.c.updated_at,
+                       *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")).where(in_values(B.c.id))
+PRODUCT_ROWS = select(P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
+                      *(P.c[c] for c in PRODUCT_COLUMNS)).where(in_values(P.c.id))
+PRODUCT_KEYS = select(P.c.id, P.c.business_id, P.c.name_key).where(in_values(P.c.business_id))
+CERTIFICATE_ROWS = select(C.c.id, C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key,
+                          C.c.product_id, C.c.updated_at, *(C.c[c] for c in CERT_COLUMNS)
+                          ).where(in_values(C.c.business_id))
+EXPORT_ROWS = select(E.c.id, E.c.record_key, E.c.business_id, E.c.updated_at,
+                     *(E.c[c] for c in EXPORT_COLUMNS)).where(in_values(E.c.record_key))
+RATE_ROWS = select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source, R.c.updated_at
+                   ).where(in_values(tuple_(R.c.currency, R.c.year)))
+NAMED_LIKE = select(B.c.id).where(B.c.name_key >= bindparam("low"),
+                                  B.c.name_key < bindparam("high"))
 
 
 def chunks(values: Iterable) -> Iterator[list]:
@@ -345,12 +363,13 @@ class BulkWriter:
     def _ids_where_in(self, table: str, column: str, values: set) -> list[int]:
         return [row[0] for row in self._where_in(table, column, values)]
 
-    def _rows_by_id(self, table, columns: list, ids: list[int]) -> list[dict]:
-        """Whole rows, typed as SQLAlchemy reads them, for the few ids that matched."""
-        if not ids:
+    def _rows(self, statement, values) -> list[dict]:
+        """The rows of one of the statements above for these values, typed as SQLAlchemy
+        reads them: whole rows, for the few that matched."""
+        if not values:
             return []
-        return [dict(r) for r in self.conn.execute(
-            select(*columns).where(table.c.id.in_(ids))).mappings()]
+        return [dict(r) for r in self.conn.execute(statement, {"values": list(values)}
+                                                   ).mappings()]
 
     def _business_ids_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         """Like _businesses_by, with only the ids: what rows that refer to a business need."""
@@ -363,11 +382,9 @@ class BulkWriter:
 
     def _businesses_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         by_nib, by_name = {}, defaultdict(list)
-        cols = [B.c.id, B.c.nib, B.c.name_key, B.c.updated_at,
-                *(B.c[c] for c in BUSINESS_COLUMNS if c != "nib")]
         ids = {*self._ids_where_in("business", "nib", nibs),
                *self._ids_where_in("business", "name_key", name_keys)}
-        for row in self._rows_by_id(B, cols, sorted(ids)):
+        for row in self._rows(BUSINESS_ROWS, sorted(ids)):
             if row["nib"] in nibs:
                 by_nib[row["nib"]] = row
             if row["name_key"] in name_keys:
@@ -413,9 +430,8 @@ class BulkWriter:
         if record.get("business_regency"):
             return []
         prefix = name_key(record["business_name"]) + "|"
-        rows = self.conn.execute(select(B.c.id).where(
-            B.c.name_key >= prefix, B.c.name_key < prefix + "\uffff")).mappings()
-        return [dict(r) for r in rows]
+        rows = self.conn.execute(NAMED_LIKE, {"low": prefix, "high": prefix + "\uffff"})
+        return [dict(r) for r in rows.mappings()]
 
     # -- kinds --------------------------------------------------------------------------
 
@@ -443,11 +459,7 @@ class BulkWriter:
     def _write_rate(self, items: list[Item]) -> BatchResult:
         result = BatchResult()
         wanted = {(i.record["currency"], i.record["year"]) for i in items}
-        existing = {
-            (r["currency"], r["year"]): dict(r) for r in self.conn.execute(
-                select(R.c.id, R.c.currency, R.c.year, R.c.rate, R.c.source, R.c.updated_at)
-                .where(tuple_(R.c.currency, R.c.year).in_(wanted))).mappings()
-        } if wanted else {}
+        existing = {(r["currency"], r["year"]): r for r in self._rows(RATE_ROWS, wanted)}
         keyed = [(key, existing.get(key), i) for i in items
                  for key in [(i.record["currency"], i.record["year"])]]
         fresh = self._first_time("rate", keyed, N_("currency and year"), "year", result)
@@ -538,9 +550,7 @@ class BulkWriter:
         # business_id IN (...) walks the index; a (business_id, name_key) tuple IN scanned it
         ids = self._ids_where_in("product", "business_id", {b for b, _n in wanted})
         existing = {
-            key: r for r in self._rows_by_id(
-                P, [P.c.id, P.c.business_id, P.c.name_key, P.c.name, P.c.updated_at,
-                    *(P.c[c] for c in PRODUCT_COLUMNS)], ids)
+            key: r for r in self._rows(PRODUCT_ROWS, ids)
             if (key := (r["business_id"], r["name_key"])) in wanted
         }
         keyed = [(key, existing.get(key), item) for item, _b in resolved
@@ -569,11 +579,9 @@ class BulkWriter:
         wanted_products = {(b, name_key(i.record["product_name"]))
                            for i, b in resolved if i.record.get("product_name")}
         product_ids = {
-            (r.business_id, r.name_key): r.id for r in self.conn.execute(
-                select(P.c.id, P.c.business_id, P.c.name_key)
-                .where(P.c.business_id.in_({b for b, _n in wanted_products})))
-            if (r.business_id, r.name_key) in wanted_products
-        } if wanted_products else {}
+            (r["business_id"], r["name_key"]): r["id"]
+            for r in self._rows(PRODUCT_KEYS, {b for b, _n in wanted_products})
+            if (r["business_id"], r["name_key"]) in wanted_products}
         placed = []
         for item, business_id in resolved:
             record = item.record
@@ -589,15 +597,10 @@ class BulkWriter:
             placed.append(item)
         wanted = {(i.record["business_id"], i.record["product_key"], i.record["kind"],
                    i.record["number_key"]) for i in placed}
-        key_columns = (C.c.business_id, C.c.product_key, C.c.kind, C.c.number_key)
         existing = {
-            key: dict(r) for r in self.conn.execute(
-                select(C.c.id, *key_columns, C.c.product_id, C.c.updated_at,
-                       *(C.c[c] for c in CERT_COLUMNS))
-                .where(C.c.business_id.in_({k[0] for k in wanted}))).mappings()
+            key: r for r in self._rows(CERTIFICATE_ROWS, {k[0] for k in wanted})
             if (key := (r["business_id"], r["product_key"], r["kind"], r["number_key"]))
-            in wanted
-        } if wanted else {}
+            in wanted}
         keyed = [(key, existing.get(key), i) for i in placed
                  for key in [(i.record["business_id"], i.record["product_key"], i.record["kind"],
                               i.record["number_key"])]]
@@ -624,12 +627,7 @@ class BulkWriter:
                 fold(r.get("province") or ""), fold(r["commodity"]), r["year"],
                 r.get("destination") or "", r["currency"]))
         wanted = {i.record["record_key"] for i, _b in resolved}
-        existing = {
-            r["record_key"]: dict(r) for r in self.conn.execute(
-                select(E.c.id, E.c.record_key, E.c.business_id, E.c.updated_at,
-                       *(E.c[c] for c in EXPORT_COLUMNS))
-                .where(E.c.record_key.in_(wanted))).mappings()
-        } if wanted else {}
+        existing = {r["record_key"]: r for r in self._rows(EXPORT_ROWS, wanted)}
         keyed = [(i.record["record_key"], existing.get(i.record["record_key"]), i)
                  for i, _b in resolved]
         fresh = self._first_time("export", keyed, N_(

@@ -11,11 +11,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlalchemy.exc import DBAPIError
 
 _LOCAL_TIMES = "exportkit_local_times"
 _SEQUENCES = "exportkit_id_sequences"  # table -> its id sequence, per connection
+
+
+def in_values(column, name: str = "values"):
+    """`column IN (...)` of a list given when the statement runs (`{name: [...]}`), for
+    statements built once and run for every batch or chunk. One built per batch around its
+    values (`column.in_(values)`) is a reference cycle that holds them: only a full
+    collection frees it, and as the values are not objects the collector counts, it seldom
+    comes. A re-import of 3M products grew to 200 MiB so."""
+    return column.in_(bindparam(name, expanding=True))
 
 
 def mark(connection: Connection) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from exportkit import __version__
 from exportkit.errors import UsageError
@@ -68,11 +68,13 @@ def _select(kind: str):
 
 def iter_records(database, kind: str, chunk: int = CHUNK) -> Iterator[list[dict]]:
     table, query = _select(kind)
+    # built once, run for every chunk (a statement built per chunk is a reference cycle:
+    # driver.in_values)
+    query = query.where(table.c.id > bindparam("after")).order_by(table.c.id).limit(chunk)
     last = 0
     with database.reader() as connection:
         while True:
-            rows = connection.execute(query.where(table.c.id > last).order_by(table.c.id)
-                                      .limit(chunk)).mappings().all()
+            rows = connection.execute(query, {"after": last}).mappings().all()
             if not rows:
                 return
             last = rows[-1]["id"]
