@@ -5,13 +5,15 @@ them as they go. The collector, by default, also walks the young objects every 7
 allocations, and in a bulk run most of what it walks is long-lived: the memo of a
 scoring run, the plans of an import. Scoring 20,000 businesses with a warm memo took
 4.2-4.9 s with the default and 3.5 s with a young generation of 100,000 (BENCHMARKS.md,
-round 10). The collector keeps running, only less often: a reference cycle is still
-freed within 100,000 allocations.
+round 10). The collector keeps running, only less often: once 100,000 more tracked
+objects have been made than freed. Garbage in reference cycles waits that much longer, so
+the bulk paths make none per batch (exportkit.registry.driver.in_values): an import's
+look-ups, built per batch, once kept all of a 3M-product re-import's values (200 MiB).
 
-Not in a scoring run's main process: it holds the registry's connection and result
-objects, and there the garbage that outlives the young generation piled up until a full
-collection (1M businesses: 104 -> 147 MiB at the peak). Its workers, which do most of
-the scoring, collect less.
+Not in a scoring run's main process: there the garbage of the statements it then built
+per chunk piled up (1M businesses: 104 -> 147 MiB at the peak). They are built once now;
+collecting less there showed no gain at 100k since (BENCHMARKS.md, round 15). Its
+workers, which do most of the scoring, collect less.
 """
 
 from __future__ import annotations

@@ -13,11 +13,13 @@ The PostgreSQL tests need the server; they fail, not skip, when it is not there.
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 import pytest
@@ -43,6 +45,7 @@ PG_START = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main s
 BACKENDS = ("sqlite", "postgres")
 
 runner = CliRunner()
+T = TypeVar("T")
 
 
 def pytest_configure(config):
@@ -195,3 +198,14 @@ def sqlite_dump(path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+def garbage_of(work: Callable[[], T]) -> tuple[int, T]:
+    """The objects in reference cycles that `work()` leaves behind, and what it returns."""
+    gc.collect()
+    gc.disable()
+    try:
+        result = work()
+        return gc.collect(), result
+    finally:
+        gc.enable()

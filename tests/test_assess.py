@@ -7,7 +7,7 @@ import pytest
 from exportkit.assess import assess, load_rules
 from exportkit.registry.facts import Selection
 from exportkit.snapshots import compact
-from tests.conftest import count
+from tests.conftest import count, garbage_of
 
 
 def test_every_stored_snapshot_is_its_assessment(enrolled):
@@ -84,18 +84,14 @@ def test_every_snapshot_of_a_run_carries_the_runs_batch_token(enrolled, monkeypa
 
 
 def test_a_runs_chunks_leave_no_reference_cycles_behind(backend, enrolled):
-    # A cycle per chunk piles up until a full collection, which seldom comes in a long run
-    # (tests/test_enroll.py: an import's batches)
-    import gc
-
+    # A cycle per chunk piles up until the collector comes (tests/test_enroll.py: an
+    # import's batches): the garbage of a run must not grow with its chunks.
     rubric, market = load_rules(None, None)
-    gc.collect()
-    gc.disable()
-    try:
-        run = assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), chunk=4)
-        garbage = gc.collect()
-    finally:
-        gc.enable()
-    chunks = -(-run.products // 4)
-    assert run.products == 112
-    assert garbage < chunks, f"{garbage} objects in cycles after {chunks} chunks"
+
+    def run(chunk: int):
+        return assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), chunk=chunk)
+
+    few, _run = garbage_of(lambda: run(1000))  # one chunk
+    many, scored = garbage_of(lambda: run(4))
+    assert scored.products == 112
+    assert many - few < 10, f"{many} objects in cycles in 28 chunks, {few} in one"

@@ -191,8 +191,8 @@ class BulkWriter:
         """Records the rows this import met (inserted or matched), with where each came
         from. Runs of consecutive ids from consecutive rows of one file are kept in memory
         while their ids grow: a sheet new to the registry, or imported again in its order,
-        is a run or two per batch, where row by row it would be 5,000 rows written to
-        ek_touched. The rest goes there."""
+        is a run or two per batch, where row by row it would be every row of the batch
+        written to ek_touched. The rest goes there."""
         starts, runs = self._runs.setdefault(kind, ([], []))
         rest: list[tuple[int, Item]] = []
         first = 0
@@ -354,7 +354,7 @@ class BulkWriter:
             return []
         selected = f"SELECT id{', ' + also if also else ''} FROM {table} WHERE {column}"
         if self.conn.dialect.name == "postgresql":
-            # one array parameter, where a list of a batch's 5,000 parameters is parsed and
+            # one array parameter, where a list of a parameter per value is parsed and
             # planned again for every batch (5,000 NIBs: about 20 against 40 ms)
             return self.conn.exec_driver_sql(f"{selected} = ANY(%s)", (list(values),)).all()
         marks = ", ".join([self.mark] * len(values))
@@ -365,11 +365,10 @@ class BulkWriter:
 
     def _rows(self, statement, values) -> list[dict]:
         """The rows of one of the statements above for these values, typed as SQLAlchemy
-        reads them: whole rows, for the few that matched."""
-        if not values:
-            return []
-        return [dict(r) for r in self.conn.execute(statement, {"values": list(values)}
-                                                   ).mappings()]
+        reads them, as dicts (the few that matched). In chunks: the products of a batch's
+        businesses are not bounded by the batch."""
+        return [dict(r) for chunk in chunks(values)
+                for r in self.conn.execute(statement, {"values": chunk}).mappings()]
 
     def _business_ids_by(self, nibs: set[str], name_keys: set[str]) -> tuple[dict, dict]:
         """Like _businesses_by, with only the ids: what rows that refer to a business need."""
