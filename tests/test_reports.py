@@ -224,3 +224,27 @@ def test_shortlist_options_are_checked_before_anything_is_saved(scored):
 def test_years_must_be_years(enrolled):
     result = invoke("report", "exports", "--years", "abc")
     assert result.exit_code == 2 and "give years separated by commas" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_progress_of_a_cohort_larger_than_a_statement_takes_parameters(scored, registry_path):
+    # SQLite as built by default takes 32,766 parameters a statement: a national
+    # programme's cohort may have more members. Here the registry's connections take 20.
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from exportkit.registry import open_registry
+    from exportkit.reports.progress import progress_report
+
+    ok("report", "shortlist", "--top", "50", "--include-blocked", "--save-cohort", "Besar")
+    database = open_registry(str(registry_path))
+    database.engine.dispose()
+    event.listen(database.engine, "connect", lambda raw, _record: raw.setlimit(
+        sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 20))
+    try:
+        report = progress_report(database, "Besar", None)
+    finally:
+        database.engine.dispose()
+    rows = report.tables[0].rows
+    assert len(rows) == 51 and all(row[1] is not None for row in rows)  # 50 and the average

@@ -35,6 +35,12 @@ def save_cohort(database, name: str, business_ids: list[int], programme: str | N
     return cohort_id
 
 
+def member_ids(cohort_id: int):
+    """The cohort's business ids, as a subquery: a cohort may have more members than a
+    statement takes parameters."""
+    return select(M.c.business_id).where(M.c.cohort_id == cohort_id).scalar_subquery()
+
+
 def cohort_members(connection, name: str) -> tuple[dict, list[int]]:
     cohort = connection.execute(select(C).where(C.c.name == name)).mappings().first()
     if cohort is None:

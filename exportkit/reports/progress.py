@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
-from exportkit.registry.cohorts import cohort_members
+from exportkit.registry.cohorts import cohort_members, member_ids
 from exportkit.registry.models import Assessment, Business
 from exportkit.reports.formats import Chart, Report, Table
 
@@ -33,7 +33,8 @@ def progress_report(database, cohort_name: str, market: str | None) -> Report:
     market_match = A.c.market.is_(None) if market is None else A.c.market == market
     with database.reader() as connection:
         cohort, members = cohort_members(connection, cohort_name)
-        scope = (A.c.business_id.in_(members), A.c.product_id.is_(None), market_match)
+        scope = (A.c.business_id.in_(member_ids(cohort["id"])), A.c.product_id.is_(None),
+                 market_match)
         before = _pick(connection, select(func.max(A.c.id).label("id")).where(
             *scope, A.c.created_at <= cohort["created_at"]).group_by(A.c.business_id))
         first = _pick(connection, select(func.min(A.c.id).label("id")).where(*scope)
@@ -41,7 +42,7 @@ def progress_report(database, cohort_name: str, market: str | None) -> Report:
         newest = _pick(connection, select(func.max(A.c.id).label("id")).where(*scope)
                        .group_by(A.c.business_id))
         names = dict(connection.execute(select(B.c.id, B.c.name).where(
-            B.c.id.in_(members))).all())
+            B.c.id.in_(member_ids(cohort["id"])))).all())
     rows = []
     for business_id in members:
         start = before.get(business_id) or first.get(business_id)
