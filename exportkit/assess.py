@@ -133,6 +133,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
             if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
                 pool = stack.enter_context(scoring_pool(jobs - 1, scoring))
                 run.workers = jobs - 1
+                memo = details = None  # the workers score the rest, with memos of their own
             if pool is None:
                 score_here(completed)
             elif completed:
