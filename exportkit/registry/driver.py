@@ -18,15 +18,15 @@ _LOCAL_TIMES = "exportkit_local_times"
 _SEQUENCES = "exportkit_id_sequences"  # table -> its id sequence, per connection
 
 
-def in_values(column, name: str = "values"):
-    """`column IN (...)` of a list given when the statement runs (`{name: [...]}`), for
+def in_values(column):
+    """`column IN (...)` of a list given when the statement runs (`{"values": [...]}`), for
     statements built once and run for every batch or chunk. A statement built per batch
     around its values (`column.in_(values)`) is a reference cycle that holds them: freed
     only when the collector next visits its generation, which in a bulk run
     (exportkit.collector) may not happen before the run ends, and the values (ints,
     strings) are not objects that bring it sooner. A re-import of 3M products grew to
     200 MiB so."""
-    return column.in_(bindparam(name, expanding=True))
+    return column.in_(bindparam("values", expanding=True))
 
 
 def mark(connection: Connection) -> str:

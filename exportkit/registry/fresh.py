@@ -154,11 +154,12 @@ class FreshLoad:
                 "SELECT id, nib, name_key FROM business WHERE name_key IN (SELECT name_key "
                 "FROM business GROUP BY name_key HAVING count(*) > 1)")}
         for chunk in chunks(set(held.values())):
-            looked_at.update((row_id, (nib, key)) for row_id, nib, key in self._rows(
-                "nib", chunk))
+            looked_at.update((row_id, (nib, key)) for row_id, nib, key in writer._where_in(
+                "business", "nib", chunk, also="nib, name_key"))
         for chunk in chunks(held):
             looked_at.update((row_id, (held[row_id], key)) for row_id, _nib, key
-                             in self._rows("id", chunk))
+                             in writer._where_in("business", "id", chunk,
+                                                 also="nib, name_key"))
         repeats = list(business_repeats((row_id, *looked_at[row_id])
                                         for row_id in sorted(looked_at)))
         result = BatchResult()
@@ -177,11 +178,6 @@ class FreshLoad:
         writer._executemany(f"UPDATE business SET nib = {writer.mark} WHERE id = "
                             f"{writer.mark}", [(nib, row_id) for row_id, nib in held.items()])
         return result
-
-    def _rows(self, column: str, values: list) -> list[tuple]:
-        marks = ", ".join([self.writer.mark] * len(values))
-        return self.conn.exec_driver_sql(f"SELECT id, nib, name_key FROM business WHERE "
-                                         f"{column} IN ({marks})", tuple(values)).all()
 
 
 def business_repeats(rows: Iterable[tuple[int, str | None, str]]
