@@ -17,11 +17,11 @@ os.wait4's rusage) and prints a Markdown table, also written to results-<rows>.m
 raw numbers to results-<rows>.json). Targets are measured and reported, never asserted.
 
 Steps (for --only): generate, floor, floor_products, schema_floor, schema_floor_products,
-sqlite_utils, sqlite_utils_text,
-checks_only, enroll_businesses, enroll_products, enroll_exports, reenroll_products, score,
-shortlist, exports_report, list_businesses, startup, pg_floor, pg_enroll, pg_enroll_products,
-pg_reenroll_products. Steps after enroll_businesses use the
-registry the earlier steps left (run with --keep to reuse it across invocations). The
+sqlite_utils, sqlite_utils_text, checks_only, enroll_businesses, enroll_products,
+enroll_exports, reenroll_products, score, store_floor (with score in the same run: it
+copies the registry before scoring), shortlist, exports_report, list_businesses, startup,
+pg_floor, pg_enroll, pg_enroll_products, pg_reenroll_products. Steps after
+enroll_businesses use the registry the earlier steps left (run with --keep to reuse it across invocations). The
 PostgreSQL database is made afresh by every run: --only pg_reenroll_products runs
 pg_enroll_products and pg_enroll first (PG_NEEDS).
 """
@@ -55,8 +55,8 @@ PG_BASE = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 STEPS = ("generate", "floor", "floor_products", "schema_floor", "schema_floor_products",
          "sqlite_utils", "sqlite_utils_text",
          "checks_only", "enroll_businesses", "enroll_products", "enroll_exports",
-         "reenroll_products", "score", "shortlist", "exports_report", "list_businesses",
-         "startup", "pg_floor", "pg_enroll", "pg_enroll_products", "pg_reenroll_products")
+         "reenroll_products", "score", "store_floor", "shortlist", "exports_report",
+         "list_businesses", "startup", "pg_floor", "pg_enroll", "pg_enroll_products", "pg_reenroll_products")
 
 # PostgreSQL steps that need an earlier one in the same run (its database lives one run)
 PG_NEEDS = {"pg_enroll_products": "pg_enroll", "pg_reenroll_products": "pg_enroll_products"}
@@ -486,6 +486,65 @@ def floor_postgres(csv_path: str, dsn: str, delimiter: str) -> int:
         return cursor.fetchone()[0]
 
 
+def store_floor(source: str, target: str) -> str:
+    """The rows the last `score` run stored in `source`, written again with stdlib sqlite3
+    into `target`, a copy of the registry made just before that run: the registry's
+    tables, indexes and foreign keys, its pragmas, and the statements exportkit's store
+    sends (snapshots with their ids, "latest" pointed at them, the businesses' gap rows),
+    2,000 snapshots at a time, in one transaction; no scoring, no SQLAlchemy. What storing
+    a scoring run's rows costs SQLite, whoever stores them. Only the writes are timed: the
+    rows are read from `source` before each batch is written. Prints a JSON line: the
+    product snapshots written and the seconds the writes took."""
+    reader = sqlite3.connect(source)
+    writer = sqlite3.connect(target, isolation_level=None)
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+                   f"cache_size = -{PAGE_CACHE_KIB['product']}"):
+        writer.execute(f"PRAGMA {pragma}")
+    batch = reader.execute("SELECT batch FROM assessment ORDER BY id DESC LIMIT 1").fetchone()
+    if batch is None:
+        raise SystemExit(f"{source}: no scores stored: run the score step first")
+    columns = ("id, business_id, product_id, best_product_id, market, category, "
+               "rubric_version, rubric_digest, total, level, blocked, detail, batch, "
+               "created_at")
+    snapshots = f"INSERT INTO assessment ({columns}) VALUES ({', '.join('?' * 14)})"
+    gap_columns = "assessment_id, kind, code, position, gain, text_en, text_id"
+    gaps = f"INSERT INTO assessment_gap ({gap_columns}) VALUES ({', '.join('?' * 7)})"
+    latest = ("INSERT INTO latest_assessment (market_key, subject, business_id, product_id, "
+              "assessment_id) SELECT coalesce(market, ''), CASE WHEN product_id IS NULL THEN "
+              "'b' ELSE 'p' END, business_id, coalesce(product_id, 0), id FROM assessment "
+              "WHERE id BETWEEN ? AND ? ON CONFLICT (market_key, subject, business_id, "
+              "product_id) DO UPDATE SET assessment_id = excluded.assessment_id "
+              "WHERE excluded.assessment_id > latest_assessment.assessment_id")
+    seconds, products, after = 0.0, 0, 0
+    started = time.perf_counter()
+    writer.execute("BEGIN IMMEDIATE")
+    seconds += time.perf_counter() - started
+    while True:
+        rows = reader.execute(f"SELECT {columns} FROM assessment WHERE batch = ? AND id > ? "
+                              "ORDER BY id LIMIT 2000", (batch[0], after)).fetchall()
+        if not rows:
+            break
+        after = rows[-1][0]
+        their_gaps = reader.execute(f"SELECT {gap_columns} FROM assessment_gap WHERE "
+                                    "assessment_id BETWEEN ? AND ? ORDER BY id",
+                                    (rows[0][0], after)).fetchall()
+        products += sum(1 for row in rows if row[2] is not None)
+        started = time.perf_counter()
+        # the ids as exportkit's store takes them: the next free ones (the same here)
+        first = writer.execute("SELECT coalesce(max(id), 0) + 1 FROM assessment").fetchone()[0]
+        shift = first - rows[0][0]
+        writer.executemany(snapshots, [(row[0] + shift, *row[1:]) for row in rows])
+        writer.execute(latest, (first, after + shift))
+        writer.executemany(gaps, [(gap[0] + shift, *gap[1:]) for gap in their_gaps])
+        seconds += time.perf_counter() - started
+    started = time.perf_counter()
+    writer.execute("COMMIT")
+    seconds += time.perf_counter() - started
+    writer.close()
+    reader.close()
+    return json.dumps({"products": products, "seconds": seconds})
+
+
 def checks_only(csv_path: str) -> int:
     """exportkit's reading and cell checks of a file, as `enroll` does them, with no registry:
     the part of an import that no database work can take away."""
@@ -763,9 +822,18 @@ class Bench:
                     f"exportkit score --regency {self.args.score_regency} (scored and "
                     "stored)", None, env)
             else:
+                store_floor_db = self.out / "store_floor.db"
+                if self.wanted("store_floor"):
+                    # the registry as scoring finds it, for the storing floor to write into
+                    store_floor_db.unlink(missing_ok=True)
+                    with sqlite3.connect(db) as source, \
+                            sqlite3.connect(store_floor_db) as copy:
+                        source.backup(copy)
                 self.run_step("score", self.exportkit("score", "--all", "--db", db),
                               3 * n, "exportkit score --all (products scored and stored)",
-                              None, env)
+                              "store_floor" if self.wanted("store_floor") else None, env)
+                if self.wanted("store_floor"):
+                    self.store_floor_step(db, str(store_floor_db), me)
         if self.wanted("shortlist"):
             self.median_step("shortlist", self.exportkit(
                 "report", "shortlist", "--top", "25", "--regency",
@@ -796,6 +864,22 @@ class Bench:
                                    f"bare app)", f"bare_{flag}")
         if any(self.wanted(step) for step in STEPS if step.startswith("pg_")):
             self.postgres(b, p, n, env)
+
+    def store_floor_step(self, db: str, copy: str, me: str) -> None:
+        """The storing floor's process, timed by its own count of the writes (it reads the
+        rows it writes, which storing does not do)."""
+        result = measure([PY, me, "_store_floor", db, copy], self.logs / "store_floor.log")
+        rows = None
+        if result["rc"] == 0:
+            try:
+                written = json.loads(Path(result["log"]).read_text().splitlines()[-1])
+                result["process_wall"], result["wall"] = result["wall"], written["seconds"]
+                rows = written["products"]
+            except (ValueError, KeyError, IndexError) as exc:
+                print(f"  store_floor: unreadable output: {exc}", flush=True)
+                result["rc"] = "unreadable"
+        self.record("store_floor", result, rows, "floor: storing score --all's rows, stdlib "
+                    "sqlite3 into the registry's tables (the writes timed, no scoring)", None)
 
     def reenroll_step(self, step: str, products: str, db: str, n: int, what: str,
                       env: dict) -> None:
@@ -905,7 +989,11 @@ class Bench:
             add("products enrolled at the businesses' rows/s within 20%", None, None)
         if ok("score"):
             rate = r["score"]["rows"] / r["score"]["wall"]
-            add("scoring >= 50,000 products/s, storing included", f"{rate:,.0f}/s",
+            floor = ""
+            if ok("store_floor"):
+                floor = (f" (storing the same rows alone, stdlib: "
+                         f"{r['store_floor']['rows'] / r['store_floor']['wall']:,.0f}/s)")
+            add("scoring >= 50,000 products/s, storing included", f"{rate:,.0f}/s{floor}",
                 rate >= 50_000)
         else:
             add("scoring >= 50,000 products/s, storing included", None, None)
@@ -958,6 +1046,7 @@ class Bench:
             return
         for path in [*self.files.values(), self.registry, self.out / "floor.db",
                      self.out / "floor_p.db", self.out / "schema_floor.db",
+                     self.out / "store_floor.db",
                      self.out / "sqlite_utils.db",
                      self.out / "sqlite_utils_text.db"]:
             for suffix in ("", "-wal", "-shm"):
@@ -990,6 +1079,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if argv and argv[0] == "_schema_floor":
         print(schema_floor(*argv[1:5]), "rows")
+        return 0
+    if argv and argv[0] == "_store_floor":
+        print(store_floor(*argv[1:3]))
         return 0
     if argv and argv[0] == "_checks_only":
         print(checks_only(argv[1]), "rows passed")
