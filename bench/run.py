@@ -486,20 +486,38 @@ def floor_postgres(csv_path: str, dsn: str, delimiter: str) -> int:
         return cursor.fetchone()[0]
 
 
-def store_floor(source: str, target: str) -> str:
+# The layouts the storing floor writes a run's rows in: the registry's, and others a
+# redesign of the score tables might take, to weigh it with numbers (bench/store_layouts.py)
+STORE_LAYOUTS = {
+    "registry": "the registry's tables, indexes and foreign keys",
+    "gaps_in_detail": "no gap rows: each business's gaps in its snapshot's detail JSON",
+    "bare": "the registry's tables without their secondary indexes and foreign keys",
+    "snapshots_only": "snapshot rows only, bare: no gap rows, no latest pointers",
+}
+SCORE_INDEXES = ("ix_assessment_business_market", "ix_assessment_product_market",
+                 "ix_assessment_gap_assessment_id")
+
+
+def store_floor(source: str, target: str, layout: str = "registry") -> str:
     """The rows the last `score` run stored in `source`, written again with stdlib sqlite3
     into `target`, a copy of the registry made just before that run: the registry's
     tables, indexes and foreign keys, its pragmas, and the statements exportkit's store
     sends (snapshots with their ids, "latest" pointed at them, the businesses' gap rows),
     2,000 snapshots at a time, in one transaction; no scoring, no SQLAlchemy. What storing
     a scoring run's rows costs SQLite, whoever stores them. Only the writes are timed: the
-    rows are read from `source` before each batch is written. Prints a JSON line: the
+    rows are read from `source`, and laid out, before each batch is written. `layout`: one
+    of STORE_LAYOUTS (the others change `target`'s tables first). Prints a JSON line: the
     product snapshots written and the seconds the writes took."""
     reader = sqlite3.connect(source)
     writer = sqlite3.connect(target, isolation_level=None)
-    for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
+    bare = layout in ("bare", "snapshots_only")
+    for pragma in ("journal_mode = WAL", "synchronous = NORMAL",
+                   f"foreign_keys = {'OFF' if bare else 'ON'}",
                    f"cache_size = -{PAGE_CACHE_KIB['product']}"):
         writer.execute(f"PRAGMA {pragma}")
+    if bare:
+        for index in SCORE_INDEXES:
+            writer.execute(f"DROP INDEX IF EXISTS {index}")
     batch = reader.execute("SELECT batch FROM assessment ORDER BY id DESC LIMIT 1").fetchone()
     if batch is None:
         raise SystemExit(f"{source}: no scores stored: run the score step first")
@@ -529,13 +547,17 @@ def store_floor(source: str, target: str) -> str:
                                     "assessment_id BETWEEN ? AND ? ORDER BY id",
                                     (rows[0][0], after)).fetchall()
         products += sum(1 for row in rows if row[2] is not None)
+        if layout == "gaps_in_detail":
+            rows = _gaps_in_detail(rows, their_gaps)
         started = time.perf_counter()
         # the ids as exportkit's store takes them: the next free ones (the same here)
         first = writer.execute("SELECT coalesce(max(id), 0) + 1 FROM assessment").fetchone()[0]
         shift = first - rows[0][0]
         writer.executemany(snapshots, [(row[0] + shift, *row[1:]) for row in rows])
-        writer.execute(latest, (first, after + shift))
-        writer.executemany(gaps, [(gap[0] + shift, *gap[1:]) for gap in their_gaps])
+        if layout != "snapshots_only":
+            writer.execute(latest, (first, after + shift))
+        if layout in ("registry", "bare"):
+            writer.executemany(gaps, [(gap[0] + shift, *gap[1:]) for gap in their_gaps])
         seconds += time.perf_counter() - started
     started = time.perf_counter()
     writer.execute("COMMIT")
@@ -543,6 +565,23 @@ def store_floor(source: str, target: str) -> str:
     writer.close()
     reader.close()
     return json.dumps({"products": products, "seconds": seconds})
+
+
+def _gaps_in_detail(rows: list[tuple], gaps: list[tuple]) -> list[tuple]:
+    """Each business snapshot with its gap rows' cells added to its detail JSON."""
+    by_snapshot: dict[int, list] = {}
+    for assessment_id, *cells in gaps:
+        by_snapshot.setdefault(assessment_id, []).append(cells)
+    detail = 11  # the column's place in store_floor's columns
+    out = []
+    for row in rows:
+        if row[0] in by_snapshot:
+            body = json.loads(row[detail])
+            body["gaps"] = by_snapshot[row[0]]
+            text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            row = (*row[:detail], text, *row[detail + 1:])
+        out.append(row)
+    return out
 
 
 def checks_only(csv_path: str) -> int:
@@ -1081,7 +1120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(schema_floor(*argv[1:5]), "rows")
         return 0
     if argv and argv[0] == "_store_floor":
-        print(store_floor(*argv[1:3]))
+        print(store_floor(*argv[1:4]))
         return 0
     if argv and argv[0] == "_checks_only":
         print(checks_only(argv[1]), "rows passed")
