@@ -79,9 +79,12 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     best product) and stores every snapshot in one transaction.
 
     keep: results kept with their assessments (run.results), in the registry's order.
-    jobs: processes that share the run, this one counted; beyond 1, once `keep` results
-    are kept and the selection proves larger than one chunk, the rest is scored by
-    `jobs` - 1 worker processes (starting them is not worth it for less)."""
+    jobs: processes that share the run, this one counted; beyond 1, this process scores
+    only the businesses whose results it keeps, and once the selection proves larger than
+    one chunk, the rest is scored by `jobs` - 1 worker processes (starting them is not
+    worth it for less; a selection of one chunk is scored here). A scoring memo grows by
+    some 30 KiB a business, and the memory a process takes is not given back: so the
+    main process, which reads and stores for the workers, scores no more than it keeps."""
     from exportkit.registry.models import utcnow
 
     scoring = Scoring(rubric, market, today, with_businesses)
@@ -112,16 +115,23 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if progress:
             progress(products)
 
-    def score_here(raw_groups: list[RawGroup]) -> None:
-        snapshots = []
-        for raw in raw_groups:
+    def score_here(raw_groups: list[RawGroup], until_kept: bool = False) -> list[RawGroup]:
+        """Scores the groups here; `until_kept`: only until `keep` results are kept,
+        returning the groups left."""
+        snapshots, left = [], []
+        for position, raw in enumerate(raw_groups):
+            if until_kept and len(run.results) >= keep:
+                left = raw_groups[position:]
+                break
             facts = group(raw)
             for snapshot in scoring.snapshots(facts, memo):
                 snapshots.append(snapshot)
                 if len(run.results) < keep:
                     run.results.append(Scored(snapshot.product_id, snapshot.business_id,
                                               facts.business.name, snapshot.assessment))
-        take(rows(snapshots, details))
+        if snapshots:
+            take(rows(snapshots, details))
+        return left
 
     with ExitStack() as stack:
         # One write transaction for the whole run: all snapshots land, or none do.
@@ -129,17 +139,28 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
         if connection is not None:
             stack.enter_context(connection.begin())
         pool = None
+        # groups read and not scored yet (no result of theirs is kept): the workers take
+        # them once the selection proves larger than one chunk
+        held: list[list[RawGroup]] = []
         for n, completed in groups(iter_chunks(database, selection, chunk)):
-            if pool is None and jobs > 1 and n > 0 and len(run.results) >= keep:
+            if pool is None:
+                if left := score_here(completed, until_kept=jobs > 1):
+                    held.append(left)
+                if not held or n == 0:
+                    continue
                 pool = stack.enter_context(scoring_pool(jobs - 1, scoring))
                 run.workers = jobs - 1
                 memo = details = None  # the workers score the rest, with memos of their own
-            if pool is None:
-                score_here(completed)
-            elif completed:
-                for batch in pool.put(completed):
+                sent = held
+            else:
+                sent = [completed] if completed else []
+            for raw_groups in sent:
+                for batch in pool.put(raw_groups):
                     take(batch)
-        if pool is not None:
+        if pool is None:  # a selection of one chunk
+            for raw_groups in held:
+                score_here(raw_groups)
+        else:
             for batch in pool.drain():
                 take(batch)
         if save:

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from exportkit.assess import assess, load_rules
+from exportkit.fact_rows import group
 from exportkit.registry.facts import Selection
 from exportkit.snapshots import compact
 from tests.conftest import count, garbage_of
@@ -63,6 +64,24 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
     assert second == first
     assert (there.products, there.businesses, there.levels, there.blocked, there.lowest) == (
         here.products, here.businesses, here.levels, here.blocked, here.lowest)
+
+
+@pytest.mark.parametrize("keep", [0, 5])
+def test_with_workers_the_main_process_scores_only_the_businesses_it_keeps(
+        enrolled, monkeypatch, keep):
+    # a memo grows with every business scored, and the main process reads and stores for
+    # the workers all the run long: it scores no more than the results it must keep
+    import exportkit.assess
+
+    scored_here = []
+    monkeypatch.setattr(exportkit.assess, "group",
+                        lambda raw: scored_here.append(raw.business_id) or group(raw))
+    rubric, market = load_rules(None, None)
+    run = assess(enrolled, Selection(), rubric, market, date(2026, 11, 23), keep=keep,
+                 jobs=2, chunk=30)
+    assert run.workers == 1 and run.businesses == count(enrolled, "business") > 20
+    assert scored_here == list(dict.fromkeys(r.business_id for r in run.results))
+    assert len(run.results) == keep
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
