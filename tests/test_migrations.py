@@ -4,6 +4,7 @@ import shutil
 import sqlite3
 
 import pytest
+from sqlalchemy import inspect
 
 from exportkit.errors import RegistryError
 from exportkit.registry import close_all, open_registry
@@ -98,15 +99,34 @@ def test_an_upgraded_registry_has_the_indexes_of_a_new_one(tmp_path):
     assert ("assessment_gap", ("assessment_id",)) in upgraded
 
 
+def test_a_version_3_registry_loses_the_product_history_index(backend, fresh_registry):
+    # As release 3 left a registry (on either backend): the index there, version 4 not
+    # recorded. Opening it brings it up to date, as a new registry is.
+    database = open_registry(fresh_registry)
+    with database.writer() as connection, connection.begin():
+        connection.exec_driver_sql("CREATE INDEX ix_assessment_product_market ON assessment "
+                                   "(product_id, market, created_at)")
+        connection.exec_driver_sql("DELETE FROM schema_migration WHERE version = 4")
+    close_all()
+
+    database = open_registry(fresh_registry)
+    with database.reader() as connection:
+        names = {index["name"] for index in inspect(connection).get_indexes("assessment")}
+        versions = connection.exec_driver_sql(
+            "SELECT version FROM schema_migration ORDER BY version").scalars().all()
+    assert names == {"ix_assessment_business_market"}
+    assert versions == list(range(1, LATEST + 1)) and LATEST == 4
+
+
 def test_a_version_2_registry_loses_the_unused_indexes(tmp_path):
-    # As release 2 left a registry: the indexes there, version 3 not recorded.
+    # As release 2 left a registry: the indexes there, versions 3 and later not recorded.
     path = tmp_path / "v2.db"
     open_registry(str(path))
     close_all()
     connection = sqlite3.connect(path)
     for name, (table, column) in DROPPED_IN_3.items():
         connection.execute(f"CREATE INDEX {name} ON {table} ({column})")
-    connection.execute("DELETE FROM schema_migration WHERE version = 3")
+    connection.execute("DELETE FROM schema_migration WHERE version >= 3")
     connection.commit()
     connection.close()
 

@@ -156,8 +156,10 @@ class Assessment(SQLModel, table=True):
     """A score snapshot. Re-scoring adds a row: the history shows a programme's progress."""
 
     __tablename__ = "assessment"
+    # A business's history, for a cohort's progress; the latest snapshots are found through
+    # LatestAssessment. No query reads a product's history: an index of it (dropped by
+    # migration 4) cost every snapshot stored 7% of the storing time (BENCHMARKS.md).
     __table_args__ = (
-        Index("ix_assessment_product_market", "product_id", "market", "created_at"),
         Index("ix_assessment_business_market", "business_id", "market", "created_at"),
     )
 
