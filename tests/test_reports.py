@@ -110,6 +110,23 @@ def test_gaps_count_businesses_per_gap(scored):
     assert data["tables"][1]["rows"], "every blocked business is listed with its gaps"
 
 
+def test_the_terminal_shows_the_first_detail_rows_of_gaps_and_says_so(scored, monkeypatch):
+    # a national registry has millions of detail rows: the terminal shows the worst-off
+    # businesses' first, as many as `score` lists; files have them all
+    every = _json("report", "gaps")["tables"][1]["rows"]
+    assert len(every) > 6
+    monkeypatch.setattr("exportkit.cli.report.DETAIL_SHOWN", 5)
+    note = ("The first 5 rows of the detail are shown, the lowest totals first: --limit N "
+            "shows another number, and --format csv, xlsx, json or html writes every row.")
+    first_five = ok("report", "gaps", "--limit", "5").stdout
+    assert ok("report", "gaps").stdout == f"{note}\n{first_five}"
+    assert _json("report", "gaps")["tables"][1]["rows"] == every  # files: every row
+    every_row = ok("report", "gaps", "--limit", str(len(every))).stdout
+    assert "The first" not in every_row and len(every_row) > len(first_five)
+    monkeypatch.setattr("exportkit.cli.report.DETAIL_SHOWN", len(every))
+    assert ok("report", "gaps").stdout == every_row  # nothing left out: no note
+
+
 def test_markets_for_a_product_rank_blocked_markets_last(scored):
     # a teak chair without SVLK: blocked everywhere; a ready one: nowhere
     data = _json("report", "markets", "--product", "8")["rows"]

@@ -11,6 +11,11 @@ from exportkit.cli.common import command, emit, errors, handle_errors
 from exportkit.cli.options import Db, Market, Output, ReportFormat, ReportFormatOption
 from exportkit.i18n import _
 
+# Detail rows of `report gaps` in the terminal unless --limit says otherwise: a national
+# registry has millions (1.9 a product), which take minutes to print and nobody reads
+# there; file formats have them all. As many as `score` lists (cli/score.py).
+DETAIL_SHOWN = 500
+
 app = typer.Typer(help=_("Reports for programme committees, trade missions and the regent."),
                   no_args_is_help=True)
 
@@ -108,8 +113,8 @@ def shortlist(
 @command(app, "gaps")
 @handle_errors
 def gaps(market: Market = None, regency: Regency = None,
-         limit: Annotated[int | None, typer.Option(help=_("At most this many detail rows."))
-                          ] = None,
+         limit: Annotated[int | None, typer.Option(help=_(
+             "At most this many detail rows (in the terminal: 500 unless given)."))] = None,
          db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
          output: Output = None) -> None:
     """What blocks each business, its first actions, and the most common gaps overall.
@@ -118,7 +123,8 @@ def gaps(market: Market = None, regency: Regency = None,
     """
     from exportkit.reports.gaps import gaps_report
 
-    emit(gaps_report(_registry(db), _market_code(market), regency, limit), fmt.value,
+    shown = DETAIL_SHOWN if fmt is ReportFormat.table and limit is None else None
+    emit(gaps_report(_registry(db), _market_code(market), regency, limit, shown), fmt.value,
          output)
 
 

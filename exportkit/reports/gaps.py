@@ -37,7 +37,10 @@ def _criterion_names(lang: str) -> dict[str, str]:
 
 
 def gaps_report(database, market: str | None, regency: str | None,
-                limit: int | None = None) -> Report:
+                limit: int | None = None, shown: int | None = None) -> Report:
+    """`limit`: at most this many detail rows. `shown`: the same for a view that a reader
+    scrolls (the terminal's), with a note saying so when there are more: a national
+    registry has millions."""
     lang = current_language()
     kinds = {"blocker": _("blocker"), "action": _("action")}
     text = G.c.text_id if lang == "id" else G.c.text_en
@@ -65,7 +68,13 @@ def gaps_report(database, market: str | None, regency: str | None,
             .select_from(scope.join(G, G.c.assessment_id == A.c.id))
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
             .order_by(A.c.total, B.c.name, G.c.kind.desc(), G.c.position)
-            .limit(limit)).all()
+            .limit(limit if shown is None else shown + 1)).all()
+    notes = []
+    if shown is not None and len(per_business) > shown:
+        per_business = per_business[:shown]
+        notes.append(_("The first {shown} rows of the detail are shown, the lowest totals "
+                       "first: --limit N shows another number, and --format csv, xlsx, json "
+                       "or html writes every row.").format(shown=shown))
     names = _criterion_names(lang)
     # One wording for the whole group: a text that names one business's product would
     # mislabel the others, so such groups take the criterion's own name.
@@ -83,4 +92,4 @@ def gaps_report(database, market: str | None, regency: str | None,
     chart = Chart(_("Businesses affected by each gap"), [r[2] for r in summary_rows[:15]],
                   [r.businesses for r in top], kind="int")
     title = _("Gaps ({market})").format(market=market) if market else _("Gaps")
-    return Report(title, [summary, detail], [chart] if top else [], lang)
+    return Report(title, [summary, detail], [chart] if top else [], lang, notes)
