@@ -885,7 +885,8 @@ class Bench:
                 store_floor_db = self.out / "store_floor.db"
                 if self.wanted("store_floor"):
                     # the registry as scoring finds it, for the storing floor to write into
-                    store_floor_db.unlink(missing_ok=True)
+                    for suffix in ("", "-wal", "-shm"):  # a killed run's log would replay
+                        Path(f"{store_floor_db}{suffix}").unlink(missing_ok=True)
                     with sqlite3.connect(db) as source, \
                             sqlite3.connect(store_floor_db) as copy:
                         source.backup(copy)
@@ -894,6 +895,8 @@ class Bench:
                               "store_floor" if self.wanted("store_floor") else None, env)
                 if self.wanted("store_floor"):
                     self.store_floor_step(db, str(store_floor_db), me)
+        if self.wanted("store_floor") and (self.args.score_regency or not self.wanted("score")):
+            print("  store_floor: skipped (it needs score --all in the same run)", flush=True)
         if self.wanted("shortlist"):
             self.median_step("shortlist", self.exportkit(
                 "report", "shortlist", "--top", "25", "--regency",

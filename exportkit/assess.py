@@ -151,7 +151,7 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
                 pool = stack.enter_context(scoring_pool(jobs - 1, scoring))
                 run.workers = jobs - 1
                 memo = details = None  # the workers score the rest, with memos of their own
-                sent = held
+                sent, held = held, []  # theirs now: not kept here for the whole run
             else:
                 sent = [completed] if completed else []
             for raw_groups in sent:

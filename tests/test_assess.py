@@ -42,17 +42,19 @@ def _stored(database, ids: range) -> tuple[list, list]:
 
 @pytest.mark.parametrize("market_code", [None, "AE"])
 @pytest.mark.parametrize("with_businesses", [True, False])
+@pytest.mark.parametrize("keep", [0, 5, 40])
 def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
-        enrolled, market_code, with_businesses):
-    # chunks of 7 products: businesses span chunks, the workers take over after the first
-    # one (keep=0) and several batches are in flight at once
+        enrolled, market_code, with_businesses, keep):
+    # chunks of 7 products: businesses span chunks, several batches are in flight at
+    # once, and the workers take over from the first business of the first chunk whose
+    # results are not kept (keep=0), from within it (5), or from a later chunk (40)
     rubric, market = load_rules(None, market_code)
     today = date(2026, 11, 23)
     here = assess(enrolled, Selection(), rubric, market, today,
-                  with_businesses=with_businesses)
+                  with_businesses=with_businesses, keep=keep)
     n = here.products + here.businesses
     there = assess(enrolled, Selection(), rubric, market, today,
-                   with_businesses=with_businesses, jobs=3, chunk=7)
+                   with_businesses=with_businesses, jobs=3, chunk=7, keep=keep)
     assert (here.workers, there.workers) == (0, 2)
     # a selection that fits in one chunk is scored in process, whatever `jobs` says
     assert assess(enrolled, Selection(), rubric, market, today, save=False, jobs=2,
@@ -64,6 +66,9 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
     assert second == first
     assert (there.products, there.businesses, there.levels, there.blocked, there.lowest) == (
         here.products, here.businesses, here.levels, here.blocked, here.lowest)
+    assert len(there.results) == keep and [(r.business_id, r.product_id, r.assessment)
+                                           for r in there.results] == [
+        (r.business_id, r.product_id, r.assessment) for r in here.results]
 
 
 @pytest.mark.parametrize("keep", [0, 5])

@@ -117,7 +117,7 @@ def test_the_terminal_shows_the_first_detail_rows_of_gaps_and_says_so(scored, mo
     assert len(every) > 6
     monkeypatch.setattr("exportkit.cli.report.DETAIL_SHOWN", 5)
     note = ("The first 5 rows of the detail are shown, the lowest totals first: --limit N "
-            "shows another number, and --format csv, xlsx, json or html writes every row.")
+            "shows another number, and --format csv, xlsx, json, md or html writes every row.")
     first_five = ok("report", "gaps", "--limit", "5").stdout
     assert ok("report", "gaps").stdout == f"{note}\n{first_five}"
     assert _json("report", "gaps")["tables"][1]["rows"] == every  # files: every row

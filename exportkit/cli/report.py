@@ -114,7 +114,8 @@ def shortlist(
 @handle_errors
 def gaps(market: Market = None, regency: Regency = None,
          limit: Annotated[int | None, typer.Option(help=_(
-             "At most this many detail rows (in the terminal: 500 unless given)."))] = None,
+             "At most this many detail rows (in the terminal: {shown} unless given).").format(
+                 shown=DETAIL_SHOWN))] = None,
          db: Db = None, fmt: ReportFormatOption = ReportFormat.table,
          output: Output = None) -> None:
     """What blocks each business, its first actions, and the most common gaps overall.

@@ -44,7 +44,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (3, "unused indexes dropped", _drop_indexes(
         "ix_assessment_batch", "ix_assessment_gap_code", "ix_product_business_id",
         "ix_certification_business_id", "ix_cohort_member_cohort_id")),
-    # No query reads a product's score history (the latest is in latest_assessment)
+    # No query needs a product's score history (the latest is in latest_assessment)
     (4, "unused product history index dropped", _drop_indexes("ix_assessment_product_market")),
 ]
 LATEST = MIGRATIONS[-1][0]

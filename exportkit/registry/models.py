@@ -157,7 +157,7 @@ class Assessment(SQLModel, table=True):
 
     __tablename__ = "assessment"
     # A business's history, for a cohort's progress; the latest snapshots are found through
-    # LatestAssessment. No query reads a product's history: an index of it (dropped by
+    # LatestAssessment. No query needs a product's history: an index of it (dropped by
     # migration 4) cost every snapshot stored 7% of the storing time (BENCHMARKS.md).
     __table_args__ = (
         Index("ix_assessment_business_market", "business_id", "market", "created_at"),

@@ -67,14 +67,15 @@ def gaps_report(database, market: str | None, regency: str | None,
                    G.c.gain)
             .select_from(scope.join(G, G.c.assessment_id == A.c.id))
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
-            .order_by(A.c.total, B.c.name, G.c.kind.desc(), G.c.position)
+            # the id after the name: two businesses of one name and total stay apart
+            .order_by(A.c.total, B.c.name, B.c.id, G.c.kind.desc(), G.c.position)
             .limit(limit if shown is None else shown + 1)).all()
     notes = []
     if shown is not None and len(per_business) > shown:
         per_business = per_business[:shown]
         notes.append(_("The first {shown} rows of the detail are shown, the lowest totals "
-                       "first: --limit N shows another number, and --format csv, xlsx, json "
-                       "or html writes every row.").format(shown=shown))
+                       "first: --limit N shows another number, and --format csv, xlsx, json, "
+                       "md or html writes every row.").format(shown=shown))
     names = _criterion_names(lang)
     # One wording for the whole group: a text that names one business's product would
     # mislabel the others, so such groups take the criterion's own name.
