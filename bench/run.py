@@ -21,7 +21,8 @@ sqlite_utils, sqlite_utils_text, checks_only, enroll_businesses, enroll_products
 enroll_exports, reenroll_products, score, store_floor (with score in the same run: it
 copies the registry before scoring), shortlist, exports_report, list_businesses, startup,
 pg_floor, pg_enroll, pg_enroll_products, pg_reenroll_products. Steps after
-enroll_businesses use the registry the earlier steps left (run with --keep to reuse it across invocations). The
+enroll_businesses use the registry the earlier steps left (run with --keep to reuse it
+across invocations). The
 PostgreSQL database is made afresh by every run: --only pg_reenroll_products runs
 pg_enroll_products and pg_enroll first (PG_NEEDS).
 """
@@ -56,7 +57,8 @@ STEPS = ("generate", "floor", "floor_products", "schema_floor", "schema_floor_pr
          "sqlite_utils", "sqlite_utils_text",
          "checks_only", "enroll_businesses", "enroll_products", "enroll_exports",
          "reenroll_products", "score", "store_floor", "shortlist", "exports_report",
-         "list_businesses", "startup", "pg_floor", "pg_enroll", "pg_enroll_products", "pg_reenroll_products")
+         "list_businesses", "startup", "pg_floor", "pg_enroll", "pg_enroll_products",
+         "pg_reenroll_products")
 
 # PostgreSQL steps that need an earlier one in the same run (its database lives one run)
 PG_NEEDS = {"pg_enroll_products": "pg_enroll", "pg_reenroll_products": "pg_enroll_products"}
@@ -498,6 +500,32 @@ SCORE_INDEXES = ("ix_assessment_business_market", "ix_assessment_product_market"
                  "ix_assessment_gap_assessment_id")
 
 
+def copy_registry(source: str | Path, target: str | Path) -> None:
+    """`target`: a copy of the registry `source` (sqlite3's backup), without the log of an
+    earlier copy there (a killed run's log would be replayed into it)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as registry, sqlite3.connect(target) as copy:
+        registry.backup(copy)
+
+
+def copy_before_run(registry: str | Path, copy: str | Path) -> None:
+    """`copy`: the registry of one scoring run as it was before that run."""
+    copy_registry(registry, copy)
+    connection = sqlite3.connect(copy, isolation_level=None)
+    batches = connection.execute("SELECT count(DISTINCT batch) FROM assessment").fetchone()[0]
+    if batches != 1:
+        raise SystemExit(f"{registry}: holds {batches} scoring runs; this needs one "
+                         "(a registry bench/run.py enrolled and scored)")
+    connection.execute("PRAGMA foreign_keys = OFF")
+    connection.execute("BEGIN")
+    for table in ("latest_assessment", "assessment_gap", "assessment"):
+        connection.execute(f"DELETE FROM {table}")
+    connection.execute("COMMIT")
+    connection.execute("VACUUM")
+    connection.close()
+
+
 def store_floor(source: str, target: str, layout: str = "registry") -> str:
     """The rows the last `score` run stored in `source`, written again with stdlib sqlite3
     into `target`, a copy of the registry made just before that run: the registry's
@@ -885,11 +913,7 @@ class Bench:
                 store_floor_db = self.out / "store_floor.db"
                 if self.wanted("store_floor"):
                     # the registry as scoring finds it, for the storing floor to write into
-                    for suffix in ("", "-wal", "-shm"):  # a killed run's log would replay
-                        Path(f"{store_floor_db}{suffix}").unlink(missing_ok=True)
-                    with sqlite3.connect(db) as source, \
-                            sqlite3.connect(store_floor_db) as copy:
-                        source.backup(copy)
+                    copy_registry(db, store_floor_db)
                 self.run_step("score", self.exportkit("score", "--all", "--db", db),
                               3 * n, "exportkit score --all (products scored and stored)",
                               "store_floor" if self.wanted("store_floor") else None, env)

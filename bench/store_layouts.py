@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -25,27 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import STORE_LAYOUTS  # noqa: E402  (bench/ is not a package)
-
-
-def copy_before_run(registry: Path, copy: Path) -> None:
-    """`copy`: the registry as it was before its one scoring run."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{copy}{suffix}").unlink(missing_ok=True)
-    with sqlite3.connect(registry) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    connection = sqlite3.connect(copy, isolation_level=None)
-    batches = connection.execute("SELECT count(DISTINCT batch) FROM assessment").fetchone()[0]
-    if batches != 1:
-        raise SystemExit(f"{registry}: holds {batches} scoring runs; this needs one "
-                         "(a registry bench/run.py enrolled and scored)")
-    connection.execute("PRAGMA foreign_keys = OFF")
-    connection.execute("BEGIN")
-    for table in ("latest_assessment", "assessment_gap", "assessment"):
-        connection.execute(f"DELETE FROM {table}")
-    connection.execute("COMMIT")
-    connection.execute("VACUUM")
-    connection.close()
+from run import STORE_LAYOUTS, copy_before_run  # noqa: E402  (bench/ is not a package)
 
 
 def main() -> int:

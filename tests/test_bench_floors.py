@@ -42,15 +42,6 @@ def test_the_storing_floor_writes_exactly_the_rows_score_stores(enrolled, regist
     assert sqlite_dump(floor_copy) == sqlite_dump(registry_path)
 
 
-def _without_the_run(registry_path, copy) -> None:
-    """`copy`: the registry of one scoring run, without that run's rows."""
-    with sqlite3.connect(registry_path) as source, sqlite3.connect(copy) as target:
-        source.backup(target)
-    with sqlite3.connect(copy) as connection:
-        for table in ("latest_assessment", "assessment_gap", "assessment"):
-            connection.execute(f"DELETE FROM {table}")
-
-
 def _rows(path, query: str) -> list[tuple]:
     with sqlite3.connect(path) as connection:
         return connection.execute(query).fetchall()
@@ -71,7 +62,7 @@ def test_the_storing_floors_other_layouts_write_the_runs_rows_as_they_say(
                                           "snapshots_only"}
     for layout in bench.STORE_LAYOUTS:
         copy = tmp_path / f"layout-{layout}.db"
-        _without_the_run(registry_path, copy)
+        bench.copy_before_run(registry_path, copy)
         written = json.loads(bench.store_floor(str(registry_path), str(copy), layout))
         assert written["products"] == count(enrolled, "product")
         assert written["bytes_added"] > 0

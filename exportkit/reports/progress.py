@@ -33,8 +33,8 @@ def progress_report(database, cohort_name: str, market: str | None) -> Report:
     market_match = A.c.market.is_(None) if market is None else A.c.market == market
     with database.reader() as connection:
         cohort, members = cohort_members(connection, cohort_name)
-        scope = (A.c.business_id.in_(member_ids(cohort["id"])), A.c.product_id.is_(None),
-                 market_match)
+        in_cohort = member_ids(cohort["id"])
+        scope = (A.c.business_id.in_(in_cohort), A.c.product_id.is_(None), market_match)
         before = _pick(connection, select(func.max(A.c.id).label("id")).where(
             *scope, A.c.created_at <= cohort["created_at"]).group_by(A.c.business_id))
         first = _pick(connection, select(func.min(A.c.id).label("id")).where(*scope)
@@ -42,7 +42,7 @@ def progress_report(database, cohort_name: str, market: str | None) -> Report:
         newest = _pick(connection, select(func.max(A.c.id).label("id")).where(*scope)
                        .group_by(A.c.business_id))
         names = dict(connection.execute(select(B.c.id, B.c.name).where(
-            B.c.id.in_(member_ids(cohort["id"])))).all())
+            B.c.id.in_(in_cohort))).all())
     rows = []
     for business_id in members:
         start = before.get(business_id) or first.get(business_id)
