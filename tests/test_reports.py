@@ -1,12 +1,16 @@
 """`exportkit report`: on the samples, in every format."""
 
+import io
 import json
 import re
+from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from exportkit.reports.formats import FILE_FORMATS, Report, Table, renderer
+from exportkit.reports.formats import BINARY_FORMATS, FILE_FORMATS, Report, Table, render, writer
 from tests.conftest import SAMPLES, count, invoke, ok
 
 pytestmark = pytest.mark.usefixtures("backend")  # SQLite and PostgreSQL
@@ -171,7 +175,7 @@ def test_every_format_choice_has_a_renderer():
     for fmt in ReportFormat:
         if fmt.value != "table":
             assert fmt.value in FILE_FORMATS
-            assert renderer(fmt.value)(report)
+            assert render(report, fmt.value)
 
 
 @pytest.mark.parametrize("fmt", FILE_FORMATS)
@@ -265,3 +269,108 @@ def test_progress_of_a_cohort_larger_than_a_statement_takes_parameters(scored, r
         database.engine.dispose()
     rows = report.tables[0].rows
     assert len(rows) == 51 and all(row[1] is not None for row in rows)  # 50 and the average
+
+
+# -- report files written a row at a time (a national registry's gaps are millions) -------
+
+@pytest.mark.parametrize("fmt", [f for f in FILE_FORMATS if f not in BINARY_FORMATS])
+def test_each_row_is_written_before_the_next_is_read(fmt):
+    out = io.StringIO()
+    written_before = []
+
+    def rows():
+        for n in range(1, 6):
+            if n > 1:
+                written_before.append(f"row{n - 1}" in out.getvalue())
+            yield f"row{n}", n
+
+    writer(fmt)(Report("t", [Table("t", ["name", "n"], rows())]), out)
+    assert written_before == [True] * 4
+    assert "row5" in out.getvalue()
+
+
+def test_json_written_a_row_at_a_time_is_the_document_json_dumps_writes():
+    values = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.text(),
+                       st.dates())
+    tables = st.builds(lambda title, n, rows: Table(title, ["a", "b", "c"][:n], [
+        tuple(row[:n]) for row in rows]), st.text(), st.integers(1, 3),
+        st.lists(st.tuples(values, values, values), max_size=4))
+
+    @given(st.text(), st.lists(tables, max_size=3))
+    def check(title, tables):
+        report = Report(title, tables)
+        data = [{"title": t.title, "rows": [dict(zip(t.key_names(), row, strict=True))
+                                            for row in t.plain_rows()]} for t in tables]
+        document = data[0] if len(data) == 1 else {"title": title, "tables": data}
+        assert render(report, "json") == json.dumps(
+            document, ensure_ascii=False, indent=2, default=lambda d: d.isoformat()) + "\n"
+
+    check()
+
+
+def test_a_table_longer_than_a_sheet_goes_on_over_further_sheets(monkeypatch, tmp_path):
+    from exportkit.reports.formats import xlsx_format
+
+    monkeypatch.setattr(xlsx_format, "SHEET_ROWS", 4)  # a header and 3 rows a sheet
+    for n, titles in ((6, ["Detail", "Detail 2"]), (7, ["Detail", "Detail 2", "Detail 3"])):
+        rows = [(f"b{i}", i + 0.5) for i in range(n)]
+        path = tmp_path / f"{n}.xlsx"
+        path.write_bytes(render(Report("t", [
+            Table("Detail", ["name", "total"], iter(rows), formats={"total": "number"}),
+            Table("Other", ["x"], [(1,)])]), "xlsx"))
+        book = load_workbook(path)
+        assert book.sheetnames == [*titles, "Other"]
+        detail = book.worksheets[:len(titles)]
+        assert [r for s in detail for r in s.iter_rows(min_row=2, values_only=True)] == rows
+        for sheet in detail:
+            assert [c.value for c in sheet[1]] == ["name", "total"] and sheet["A1"].font.b
+            assert sheet["B2"].number_format == "#,##0.##"
+
+
+def test_a_report_file_that_fails_halfway_leaves_the_file_that_was_there(
+        scored, tmp_path, monkeypatch):
+    from exportkit.reports.formats import csv_format
+
+    (tmp_path / "out").mkdir()
+    path = tmp_path / "out" / "gaps.csv"
+    path.write_text("last week's report\n")
+
+    def disk_full(report, out):
+        out.write("half a report")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(csv_format, "write", disk_full)
+    result = invoke("report", "gaps", "--format", "csv", "-o", path)
+    assert result.exit_code == 1 and "No space left on device" in result.stderr
+    assert path.read_text() == "last week's report\n"
+    assert list(path.parent.iterdir()) == [path]  # no partial file left beside it
+
+
+def test_report_files_read_their_rows_as_they_write_them(scored):
+    from exportkit.reports.catalog import catalog_report
+    from exportkit.reports.gaps import gaps_report
+    from exportkit.scoring.rubric import load_rubric
+
+    detail = _json("report", "gaps")["tables"][1]["rows"]
+    with gaps_report(scored, None, None) as report:
+        rows = report.tables[1].rows
+        assert iter(rows) is rows  # an iterator over the registry's rows, not a list
+        assert [dict(zip(report.tables[1].keys, row, strict=True))
+                for row in report.tables[1].plain_rows()] == detail
+    catalog = _json("report", "catalog")["rows"]
+    ready = load_rubric().levels[0].code
+    with catalog_report(scored, None, ready, date.today()) as report:
+        assert iter(report.tables[0].rows) is report.tables[0].rows
+        assert len(list(report.tables[0].rows)) == len(catalog) > 0
+
+
+def test_list_files_count_the_rows_they_stream(scored, tmp_path):
+    listed = _json("list", "products")
+    assert re.search(r"\b112 row", listed["title"]) and len(listed["rows"]) == 112
+    two = _json("list", "products", "--limit", "2", "--sort", "product")
+    assert re.search(r"\b2 row", two["title"])
+    assert [r["id"] for r in two["rows"]] == [r["id"] for r in sorted(
+        listed["rows"], key=lambda r: (r["product"], r["id"]))][:2]
+    path = tmp_path / "products.csv"
+    ok("list", "products", "--format", "csv", "-o", path)
+    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 113

@@ -128,7 +128,7 @@ def print_table(table, *, title: bool = True) -> None:
     """A rich table on a terminal; plain aligned text, never wrapped, when piped."""
     from exportkit.i18n import current_language
 
-    cells = table.formatted_rows(current_language())
+    cells = list(table.formatted_rows(current_language()))  # read twice: widths, lines
     if not console.is_terminal:
         widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(table.columns)]
         lines = [table.title] if title and table.title else []
@@ -153,7 +153,7 @@ def emit(tables, fmt: str, output: Path | None, title: str | None = None,
          charts=None, notes=None) -> None:
     """Writes a report (or a list of tables) in a file format to -o FILE, or stdout."""
     from exportkit.i18n import current_language
-    from exportkit.reports.formats import Report, renderer
+    from exportkit.reports.formats import Report
 
     report = tables if isinstance(tables, Report) else Report(
         title or tables[0].title, list(tables), list(charts or ()), current_language(),
@@ -166,15 +166,20 @@ def emit(tables, fmt: str, output: Path | None, title: str | None = None,
         for table in report.tables:
             print_table(table)
         return
-    content = renderer(fmt)(report)
+    from exportkit.files import written_whole
+    from exportkit.reports.formats import BINARY_FORMATS, writer
+
+    write = writer(fmt)
     if output:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        # a table's rows may stream from the registry: written as they come, into a file
+        # that takes its name only once complete
+        with written_whole(output, binary=fmt in BINARY_FORMATS,
+                           encoding="utf-8-sig" if fmt == "csv" else "utf-8",
+                           newline="" if fmt == "csv" else None) as out:
+            write(report, out)
         errors.print(_("written: {path}").format(path=output), markup=False)
-    elif isinstance(content, bytes):
+    elif fmt in BINARY_FORMATS:
         fail(_("{fmt} is a binary format: write it to a file with -o FILE").format(
             fmt=fmt), 2)
     else:
-        sys.stdout.write(content)
+        write(report, sys.stdout)

@@ -48,7 +48,7 @@ def list_command(
     from exportkit.errors import UsageError
     from exportkit.ingest.spec import certificate_index
     from exportkit.registry import open_registry
-    from exportkit.registry.queries import ListFilters, list_rows
+    from exportkit.registry.queries import ListFilters, list_rows, listed
     from exportkit.reports.formats import Table
     from exportkit.text import compact
 
@@ -65,7 +65,16 @@ def list_command(
     filters = ListFilters(regency=regency, province=province, sector=sector,
                           destination=destination, kind=kind, year=year, search=search)
     database = open_registry(db, must_exist=True)
-    names, rows = list_rows(database, what.value, filters, sort=sort, descending=desc,
-                            limit=limit, include_personal=include_contacts)
-    title = _("{what}: {n} row(s)").format(what=label(what.value), n=len(rows))
-    emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)
+    options = {"sort": sort, "descending": desc, "limit": limit,
+               "include_personal": include_contacts}
+
+    def show(names: list[str], count: int, rows) -> None:
+        title = _("{what}: {n} row(s)").format(what=label(what.value), n=count)
+        emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)
+
+    if fmt is ListFormat.table:  # a terminal's table is laid out from all its rows
+        names, rows = list_rows(database, what.value, filters, **options)
+        show(names, len(rows), rows)
+        return
+    with listed(database, what.value, filters, **options) as (names, count, rows):
+        show(names, count, rows)  # a file: the rows streamed as they are written

@@ -125,8 +125,8 @@ def gaps(market: Market = None, regency: Regency = None,
     from exportkit.reports.gaps import gaps_report
 
     shown = DETAIL_SHOWN if fmt is ReportFormat.table and limit is None else None
-    emit(gaps_report(_registry(db), _market_code(market), regency, limit, shown), fmt.value,
-         output)
+    with gaps_report(_registry(db), _market_code(market), regency, limit, shown) as report:
+        emit(report, fmt.value, output)
 
 
 @command(app, "markets")
@@ -225,8 +225,9 @@ def catalog(market: Market = None, regency: Regency = None,
     from exportkit.scoring.rubric import load_rubric
 
     ready = load_rubric(rubric).levels[0].code
-    emit(catalog_report(_registry(db), _market_code(market), ready, date.today(),
-                        include_contacts, regency), fmt.value, output)
+    with catalog_report(_registry(db), _market_code(market), ready, date.today(),
+                        include_contacts, regency) as report:
+        emit(report, fmt.value, output)
 
 
 @command(app, "overview")

@@ -94,7 +94,10 @@ def _show(run, fmt: ScoreFormat, explain: bool, output: Path | None) -> None:
                                      **s.assessment.to_dict()} for s in run.results]}
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         if output:
-            output.write_text(text, encoding="utf-8")
+            from exportkit.files import written_whole
+
+            with written_whole(output) as out:
+                out.write(text)
         else:
             typer.echo(text, nl=False)
         return

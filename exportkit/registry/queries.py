@@ -7,6 +7,8 @@ ever pasted into SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -161,10 +163,37 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
     return names, query
 
 
+STREAMED_ROWS = 2_000  # rows fetched at a time by streamed()
+
+
+def streamed(connection, statement) -> Iterator:
+    """The rows of `statement`, fetched a batch at a time as they are used (PostgreSQL: by
+    a server-side cursor) rather than all at once: a report file of a national registry's
+    millions of rows is written in the memory of one batch. Runs once iterated."""
+    result = connection.execution_options(yield_per=STREAMED_ROWS).execute(statement)
+    try:
+        for partition in result.partitions():
+            yield from partition
+    finally:  # read to the end or not (a terminal that was closed): its cursor closes
+        result.close()
+
+
 def list_rows(database, what: str, filters: ListFilters, **options) -> tuple[list[str], list]:
     names, query = build_list_query(what, filters, **options)
     with database.reader() as connection:
         return names, [tuple(r) for r in connection.execute(query)]
+
+
+@contextmanager
+def listed(database, what: str, filters: ListFilters, **options
+           ) -> Iterator[tuple[list[str], int, Iterator[tuple]]]:
+    """What list_rows() returns, with the count of rows first, the rows streamed (read once,
+    while the block lasts) and counted in the same transaction."""
+    names, query = build_list_query(what, filters, **options)
+    with database.reader() as connection:
+        count = connection.execute(select(func.count()).select_from(
+            query.order_by(None).subquery())).scalar_one()
+        yield names, count, (tuple(r) for r in streamed(connection, query))
 
 
 def list_rates(database) -> tuple[list[str], list]:

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 
 from exportkit import __version__
 from exportkit.errors import UsageError
+from exportkit.files import written_whole
 from exportkit.i18n import _
 from exportkit.registry.bulk import (
     BUSINESS_COLUMNS,
@@ -99,8 +100,7 @@ def _plain(value: object) -> object:
 def export_json(database, path: Path, schema_version: int) -> dict[str, int]:
     """Writes the whole registry as JSON, streaming; returns the record count per section."""
     counts = {}
-    temporary = path.with_name(path.name + ".partial")
-    with temporary.open("w", encoding="utf-8") as out:
+    with written_whole(path) as out:  # never a half-written export under the real name
         out.write(json.dumps({"exportkit": __version__, "schema_version": schema_version,
                               "exported_at": datetime.now(UTC).isoformat(timespec="seconds")}
                              )[:-1])
@@ -116,7 +116,6 @@ def export_json(database, path: Path, schema_version: int) -> dict[str, int]:
             out.write("\n]")
             counts[SECTIONS[kind]] = n
         out.write("}\n")
-    temporary.replace(path)  # never a half-written export under the real name
     return counts
 
 

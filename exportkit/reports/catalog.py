@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import func, or_, select
@@ -9,7 +11,7 @@ from sqlalchemy import func, or_, select
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 from exportkit.registry.models import Assessment, Business, Certification, Product
-from exportkit.registry.queries import contains
+from exportkit.registry.queries import contains, streamed
 from exportkit.reports.formats import Report, Table
 from exportkit.reports.latest import latest, require_scores
 
@@ -19,8 +21,12 @@ P = Product.__table__
 C = Certification.__table__
 
 
+@contextmanager
 def catalog_report(database, market: str | None, ready_level: str, today: date,
-                   include_contacts: bool = False, regency: str | None = None) -> Report:
+                   include_contacts: bool = False, regency: str | None = None
+                   ) -> Iterator[Report]:
+    """The rows stream from the registry as the report is written (read once, while the
+    block lasts): a national registry's ready products may be millions."""
     ids = latest(market, businesses=False)
     valid = (select(C.c.business_id, C.c.product_id, C.c.kind)
              .where(or_(C.c.expires_on.is_(None), C.c.expires_on >= today)).subquery())
@@ -41,16 +47,15 @@ def catalog_report(database, market: str | None, ready_level: str, today: date,
                  .order_by(P.c.category, A.c.total.desc(), P.c.id))
     if regency:
         statement = statement.where(contains(B.c.regency, regency))
-    with database.reader() as connection:
-        require_scores(connection, market)
-        rows = [tuple(r) for r in connection.execute(statement)]
     keys = ["id", "product", "category", "hs_code", "description", "monthly_capacity", "unit",
             "fob_price_usd", "certificates", "business", "regency", "total"]
     if include_contacts:
         keys += ["owner_name", "phone", "email", "website"]
     title = (_("Export-ready catalogue ({market})").format(market=market) if market
              else _("Export-ready catalogue"))
-    table = Table(title, labels(keys), rows, keys,
-                  {"monthly_capacity": "number", "fob_price_usd": "money:USD",
-                   "total": "number"})
-    return Report(title, [table], [], current_language())
+    with database.reader() as connection:
+        require_scores(connection, market)
+        table = Table(title, labels(keys), (tuple(r) for r in streamed(connection, statement)),
+                      keys, {"monthly_capacity": "number", "fob_price_usd": "money:USD",
+                             "total": "number"})
+        yield Report(title, [table], [], current_language())

@@ -6,12 +6,15 @@ assessments ("42 businesses lack halal certification"), so an office can plan tr
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import func, select
 
 from exportkit.i18n import _, current_language
 from exportkit.labels import labels
 from exportkit.registry.models import Assessment, AssessmentGap, Business
-from exportkit.registry.queries import contains
+from exportkit.registry.queries import contains, streamed
 from exportkit.reports.formats import Chart, Report, Table
 from exportkit.reports.latest import latest, require_scores, scored
 
@@ -36,11 +39,14 @@ def _criterion_names(lang: str) -> dict[str, str]:
     return names
 
 
+@contextmanager
 def gaps_report(database, market: str | None, regency: str | None,
-                limit: int | None = None, shown: int | None = None) -> Report:
+                limit: int | None = None, shown: int | None = None) -> Iterator[Report]:
     """`limit`: at most this many detail rows. `shown`: the same for a view that a reader
     scrolls (the terminal's), with a note saying so when there are more: a national
-    registry has millions."""
+    registry has millions. Else the detail rows stream from the registry as the report is
+    written (read once, while the block lasts), read in the same transaction as the
+    summary."""
     lang = current_language()
     kinds = {"blocker": _("blocker"), "action": _("action")}
     text = G.c.text_id if lang == "id" else G.c.text_en
@@ -62,35 +68,39 @@ def gaps_report(database, market: str | None, regency: str | None,
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
             .group_by(G.c.kind, G.c.code)
             .order_by(func.count(func.distinct(A.c.business_id)).desc(), G.c.code)).all()
-        per_business = connection.execute(
-            select(B.c.name, B.c.regency, A.c.total, G.c.kind, G.c.position, text.label("text"),
-                   G.c.gain)
+        per_business = streamed(connection, (
+            select(B.c.name, B.c.regency, A.c.total, G.c.kind, G.c.position,
+                   text.label("text"), G.c.gain)
             .select_from(scope.join(G, G.c.assessment_id == A.c.id))
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
             # the id after the name: two businesses of one name and total stay apart
             .order_by(A.c.total, B.c.name, B.c.id, G.c.kind.desc(), G.c.position)
-            .limit(limit if shown is None else shown + 1)).all()
-    notes = []
-    if shown is not None and len(per_business) > shown:
-        per_business = per_business[:shown]
-        notes.append(_("The first {shown} rows of the detail are shown, the lowest totals "
-                       "first: --limit N shows another number, and --format csv, xlsx, json, "
-                       "md or html writes every row.").format(shown=shown))
-    names = _criterion_names(lang)
-    # One wording for the whole group: a text that names one business's product would
-    # mislabel the others, so such groups take the criterion's own name.
-    summary_rows = [(r.businesses, kinds[r.kind],
-                     r.text if r.variants == 1 else names.get(r.code, r.text)) for r in common]
-    summary_keys = ["businesses", "kind", "gap"]
-    summary = Table(_("Most common gaps (businesses affected)"), labels(summary_keys),
-                    summary_rows, summary_keys, {"businesses": "int"})
-    detail_rows = [(r.name, r.regency, r.total, kinds[r.kind], r.text, r.gain)
-                   for r in per_business]
-    detail_keys = ["business", "regency", "total", "kind", "gap", "gain"]
-    detail = Table(_("Blockers and first actions per business"), labels(detail_keys),
-                   detail_rows, detail_keys, {"total": "number", "gain": "number"})
-    top = common[:15]
-    chart = Chart(_("Businesses affected by each gap"), [r[2] for r in summary_rows[:15]],
-                  [r.businesses for r in top], kind="int")
-    title = _("Gaps ({market})").format(market=market) if market else _("Gaps")
-    return Report(title, [summary, detail], [chart] if top else [], lang, notes)
+            .limit(limit if shown is None else shown + 1)))
+        notes = []
+        if shown is not None:
+            per_business = list(per_business)
+            if len(per_business) > shown:
+                per_business = per_business[:shown]
+                notes.append(_("The first {shown} rows of the detail are shown, the lowest "
+                               "totals first: --limit N shows another number, and --format "
+                               "csv, xlsx, json, md or html writes every row.").format(
+                                   shown=shown))
+        names = _criterion_names(lang)
+        # One wording for the whole group: a text that names one business's product would
+        # mislabel the others, so such groups take the criterion's own name.
+        summary_rows = [(r.businesses, kinds[r.kind],
+                         r.text if r.variants == 1 else names.get(r.code, r.text))
+                        for r in common]
+        summary_keys = ["businesses", "kind", "gap"]
+        summary = Table(_("Most common gaps (businesses affected)"), labels(summary_keys),
+                        summary_rows, summary_keys, {"businesses": "int"})
+        detail_rows = ((r.name, r.regency, r.total, kinds[r.kind], r.text, r.gain)
+                       for r in per_business)
+        detail_keys = ["business", "regency", "total", "kind", "gap", "gain"]
+        detail = Table(_("Blockers and first actions per business"), labels(detail_keys),
+                       detail_rows, detail_keys, {"total": "number", "gain": "number"})
+        top = common[:15]
+        chart = Chart(_("Businesses affected by each gap"), [r[2] for r in summary_rows[:15]],
+                      [r.businesses for r in top], kind="int")
+        title = _("Gaps ({market})").format(market=market) if market else _("Gaps")
+        yield Report(title, [summary, detail], [chart] if top else [], lang, notes)

@@ -13,8 +13,8 @@ def overview_report(database, market: str | None, top: int, currency: str = "IDR
                     regency: str | None = None) -> Report:
     shortlist = shortlist_report(database, ShortlistQuery(top=top, market=market,
                                                           regency=regency))
-    gaps = gaps_report(database, market, regency, limit=0)
-    parts = [shortlist, Report(gaps.title, gaps.tables[:1], gaps.charts)]
+    with gaps_report(database, market, regency, limit=0) as gaps:  # the summary only
+        parts = [shortlist, Report(gaps.title, gaps.tables[:1], gaps.charts)]
     notes = list(shortlist.notes)
     for by in ("year", "commodity"):
         try:

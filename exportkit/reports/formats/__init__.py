@@ -1,39 +1,43 @@
-"""Renderers for reports: one module per file format, one interface.
+"""Writers of reports: one module per file format, one interface.
 
 A report is a list of `Table`s (title, column labels, rows of plain values, per-column
-formats) and optional `Chart`s. A renderer turns a `Report` into a file's content (text or
-bytes). The terminal table is drawn by the CLI with rich.
+formats) and optional `Chart`s. A writer writes a `Report` to an open file (text, or bytes
+for xlsx) a row at a time: a table's rows may be read from the registry as they are
+written (a national registry's gaps have millions), and only once. The terminal table is
+drawn by the CLI with rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import IO
 
 
 @dataclass
 class Table:
     title: str
     columns: list[str]
-    rows: list[tuple]
+    rows: Iterable[tuple]  # a list, or rows streamed from the registry (read once)
     keys: list[str] = field(default_factory=list)  # stable names for JSON; default: columns
     formats: dict[str, str] = field(default_factory=dict)  # key -> "money:IDR", "percent"...
 
     def key_names(self) -> list[str]:
         return self.keys or self.columns
 
-    def formatted_rows(self, lang: str) -> list[tuple[str, ...]]:
+    def formatted_rows(self, lang: str) -> Iterator[tuple[str, ...]]:
         """Rows as text for people: money, numbers and percentages per language."""
         from exportkit.reports.numbers import format_value
 
         kinds = [self.formats.get(k) for k in self.key_names()]
-        return [tuple(format_value(v, kind, lang) for v, kind in zip(row, kinds, strict=True))
-                for row in self.rows]
+        return (tuple(format_value(v, kind, lang) for v, kind in zip(row, kinds, strict=True))
+                for row in self.rows)
 
-    def plain_rows(self) -> list[tuple]:
+    def plain_rows(self) -> Iterator[tuple]:
         """Rows with whole-number floats as ints: 14968512300, not 14968512300.0."""
-        return [tuple(int(v) if isinstance(v, float) and v.is_integer() else v for v in row)
-                for row in self.rows]
+        return (tuple(int(v) if isinstance(v, float) and v.is_integer() else v for v in row)
+                for row in self.rows)
 
 
 @dataclass
@@ -56,12 +60,13 @@ class Report:
     notes: list[str] = field(default_factory=list)
 
 
-Renderer = Callable[[Report], str | bytes]
+Writer = Callable[[Report, IO], None]
 
 FILE_FORMATS = ("csv", "json", "xlsx", "md", "html")
+BINARY_FORMATS = ("xlsx",)
 
 
-def renderer(fmt: str) -> Renderer:
+def writer(fmt: str) -> Writer:
     from exportkit.reports.formats import (
         csv_format,
         html_format,
@@ -70,8 +75,15 @@ def renderer(fmt: str) -> Renderer:
         xlsx_format,
     )
 
-    renderers: dict[str, Renderer] = {
-        "csv": csv_format.render, "json": json_format.render, "xlsx": xlsx_format.render,
-        "md": markdown_format.render, "html": html_format.render,
+    writers: dict[str, Writer] = {
+        "csv": csv_format.write, "json": json_format.write, "xlsx": xlsx_format.write,
+        "md": markdown_format.write, "html": html_format.write,
     }
-    return renderers[fmt]
+    return writers[fmt]
+
+
+def render(report: Report, fmt: str) -> str | bytes:
+    """The whole file in memory: for small reports, and tests."""
+    out = io.BytesIO() if fmt in BINARY_FORMATS else io.StringIO()
+    writer(fmt)(report, out)
+    return out.getvalue()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from html import escape
+from typing import IO
 
 from exportkit.reports.formats import Chart, Report
 from exportkit.reports.numbers import format_value
@@ -44,23 +46,26 @@ def _chart(chart: Chart, lang: str) -> str:
             "</figure>")
 
 
-def _table(table, lang: str) -> str:
+def _table(table, lang: str) -> Iterator[str]:
     kinds = [table.formats.get(k) for k in table.key_names()]
     numeric = [bool(k) and k not in ("date",) for k in kinds]
     head = "".join(f"<th>{escape(c)}</th>" for c in table.columns)
-    body = "".join(
+    yield (f"<h2>{escape(table.title)}</h2><table><thead><tr>{head}</tr></thead>"
+           "<tbody>")
+    yield from (
         "<tr>" + "".join(f'<td{" class=num" if num else ""}>{escape(v)}</td>'
                          for v, num in zip(row, numeric, strict=True)) + "</tr>"
         for row in table.formatted_rows(lang))
-    return (f"<h2>{escape(table.title)}</h2><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    yield "</tbody></table>"
 
 
-def render(report: Report) -> str:
+def write(report: Report, out: IO[str]) -> None:
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in report.notes)
     charts = "".join(_chart(c, report.lang) for c in report.charts)
-    tables = "".join(_table(t, report.lang) for t in report.tables)
-    return (f'<!DOCTYPE html><html lang="{report.lang}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(report.title)}</title><style>{STYLE}</style></head>"
-            f"<body><h1>{escape(report.title)}</h1>{notes}{charts}{tables}</body></html>\n")
+    out.write(f'<!DOCTYPE html><html lang="{report.lang}"><head><meta charset="utf-8">'
+              f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+              f"<title>{escape(report.title)}</title><style>{STYLE}</style></head>"
+              f"<body><h1>{escape(report.title)}</h1>{notes}{charts}")
+    for table in report.tables:
+        out.writelines(_table(table, report.lang))
+    out.write("</body></html>\n")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import IO
+
 from exportkit.reports.formats import Report
 
 
@@ -9,14 +12,21 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render(report: Report) -> str:
-    lines = [f"# {report.title}", ""]
-    lines.extend(f"> {note}" for note in report.notes)
+def _line(cells) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _lines(report: Report) -> Iterator[str]:
+    yield from (f"# {report.title}", "")
+    yield from (f"> {note}" for note in report.notes)
     for table in report.tables:
-        lines += [f"## {table.title}", "",
-                  "| " + " | ".join(_cell(c) for c in table.columns) + " |",
-                  "|" + "|".join(" --- " for _ in table.columns) + "|"]
-        lines += ["| " + " | ".join(_cell(v) for v in row) + " |"
-                  for row in table.formatted_rows(report.lang)]
-        lines.append("")
-    return "\n".join(lines)
+        yield from (f"## {table.title}", "", _line(table.columns),
+                    "|" + "|".join(" --- " for _ in table.columns) + "|")
+        yield from (_line(row) for row in table.formatted_rows(report.lang))
+        yield ""
+
+
+def write(report: Report, out: IO[str]) -> None:
+    lines = _lines(report)
+    out.write(next(lines))
+    out.writelines("\n" + line for line in lines)  # the lines, one newline between each

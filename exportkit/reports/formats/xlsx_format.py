@@ -1,14 +1,22 @@
-"""Excel: one sheet per table, real numbers with number formats, formula-safe text."""
+"""Excel: one sheet per table, real numbers with number formats, formula-safe text.
+
+Written in openpyxl's write-only mode, a row at a time, so a table of millions of rows
+takes no more memory than one of ten. A table longer than a sheet holds (Excel's limit)
+goes on over further sheets, each with the header row again."""
 
 from __future__ import annotations
 
-import io
 import re
+from itertools import chain, islice
+from typing import IO
 
-from exportkit.reports.formats import Report
+from exportkit.reports.formats import Report, Table
 from exportkit.safe_csv import neutralise
 
 NUMBER_FORMATS = {"percent": "0.0%", "int": "#,##0", "number": "#,##0.##"}
+# Excel's worksheet size: 1,048,576 rows ("Excel specifications and limits", Microsoft)
+SHEET_ROWS = 1_048_576
+WIDTH_ROWS = 1_000  # a column's width fits its label and its first this many cells
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -20,29 +28,62 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return candidate
 
 
-def render(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _number_format(kind: str | None) -> str | None:
+    if kind and kind.startswith("money:"):
+        return "#,##0" if kind.endswith("IDR") else "#,##0.00"
+    return NUMBER_FORMATS.get(kind) if kind else None
 
-    book = Workbook()
-    book.remove(book.active)
+
+def _widths(table: Table, first: list[list]) -> list[float]:
+    return [min(max(max([len(str(label)), len(str(neutralise(label) or "")),
+                         *(len(str(row[i] or "")) for row in first)]) + 2, 8), 60)
+            for i, label in enumerate(table.columns)]
+
+
+def _sheets(book, table: Table, used: set[str]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    formats = [_number_format(table.formats.get(k)) for k in table.key_names()]
+    rows = ([neutralise(v) for v in row] for row in table.plain_rows())
+    first = list(islice(rows, WIDTH_ROWS))
+    widths = _widths(table, first)
+    pending = chain(first, rows)
+    bold = Font(bold=True)
+    while True:
+        sheet = book.create_sheet(_sheet_name(table.title, used))
+        for number, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(number)].width = width
+        header = []
+        for label in table.columns:
+            cell = WriteOnlyCell(sheet, value=neutralise(label))
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        written = 0
+        for row in islice(pending, SHEET_ROWS - 1):
+            for i, number_format in enumerate(formats):
+                if number_format and row[i] is not None:
+                    cell = row[i] = WriteOnlyCell(sheet, value=row[i])
+                    cell.number_format = number_format
+            sheet.append(row)
+            written += 1
+        if written < SHEET_ROWS - 1:
+            return
+        after = next(pending, None)
+        if after is None:
+            return
+        pending = chain([after], pending)
+
+
+def write(report: Report, out: IO[bytes]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
     used: set[str] = set()
     for table in report.tables:
-        sheet = book.create_sheet(_sheet_name(table.title, used))
-        sheet.append([neutralise(c) for c in table.columns])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        kinds = [table.formats.get(k) for k in table.key_names()]
-        for row in table.plain_rows():
-            sheet.append([neutralise(v) for v in row])
-            for cell, kind in zip(sheet[sheet.max_row], kinds, strict=False):
-                if kind and kind.startswith("money:"):
-                    cell.number_format = "#,##0" if kind.endswith("IDR") else "#,##0.00"
-                elif kind in NUMBER_FORMATS:
-                    cell.number_format = NUMBER_FORMATS[kind]
-        for column, label in zip(sheet.columns, table.columns, strict=False):
-            width = max([len(str(label)), *(len(str(c.value or "")) for c in column)])
-            sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
-    out = io.BytesIO()
+        _sheets(book, table, used)
+    if not report.tables:  # a workbook needs a sheet
+        book.create_sheet("Sheet")
     book.save(out)
-    return out.getvalue()
