@@ -19,8 +19,8 @@ raw numbers to results-<rows>.json). Targets are measured and reported, never as
 Steps (for --only): generate, floor, floor_products, schema_floor, schema_floor_products,
 sqlite_utils, sqlite_utils_text, checks_only, enroll_businesses, enroll_products,
 enroll_exports, reenroll_products, score, store_floor (with score in the same run: it
-copies the registry before scoring), shortlist, exports_report, list_businesses, startup,
-pg_floor, pg_enroll, pg_enroll_products, pg_reenroll_products. Steps after
+copies the registry before scoring), shortlist, exports_report, list_businesses, gaps_file,
+startup, pg_floor, pg_enroll, pg_enroll_products, pg_reenroll_products. Steps after
 enroll_businesses use the registry the earlier steps left (run with --keep to reuse it
 across invocations). The
 PostgreSQL database is made afresh by every run: --only pg_reenroll_products runs
@@ -57,7 +57,7 @@ STEPS = ("generate", "floor", "floor_products", "schema_floor", "schema_floor_pr
          "sqlite_utils", "sqlite_utils_text",
          "checks_only", "enroll_businesses", "enroll_products", "enroll_exports",
          "reenroll_products", "score", "store_floor", "shortlist", "exports_report",
-         "list_businesses", "startup", "pg_floor", "pg_enroll", "pg_enroll_products",
+         "list_businesses", "gaps_file", "startup", "pg_floor", "pg_enroll", "pg_enroll_products",
          "pg_reenroll_products")
 
 # PostgreSQL steps that need an earlier one in the same run (its database lives one run)
@@ -500,6 +500,18 @@ SCORE_INDEXES = ("ix_assessment_business_market", "ix_assessment_product_market"
                  "ix_assessment_gap_assessment_id")
 
 
+def _detail_rows(gaps_csv: Path) -> int:
+    """The rows of a gaps report's second table (the detail), in its CSV file."""
+    with gaps_csv.open(encoding="utf-8-sig", newline="") as stream:
+        tables = [0]
+        for row in csv.reader(stream):
+            if row:
+                tables[-1] += 1
+            else:
+                tables.append(0)
+    return tables[1] - 1  # its header row left out
+
+
 def copy_registry(source: str | Path, target: str | Path) -> None:
     """`target`: a copy of the registry `source` (sqlite3's backup), without the log of an
     earlier copy there (a killed run's log would be replayed into it)."""
@@ -934,6 +946,15 @@ class Bench:
             self.median_step("list_businesses", self.exportkit(
                 "list", "businesses", "--regency", READ_REGENCY, "--limit", "50", "--db", db),
                 READS, f"exportkit list businesses --regency --limit 50 (median of {READS})", None, env)
+        if self.wanted("gaps_file"):
+            # a report file of every row: the gaps' detail, a few rows a business
+            gaps_csv = self.out / "gaps.csv"
+            result = self.run_step("gaps_file", self.exportkit(
+                "report", "gaps", "--format", "csv", "-o", str(gaps_csv), "--db", db), None,
+                "exportkit report gaps --format csv -o FILE (every detail row)", None, env)
+            if result["rc"] == 0:
+                result["rows"] = _detail_rows(gaps_csv)
+                gaps_csv.unlink()
         if self.wanted("startup"):
             bare = str(HERE / "bare_typer_app.py")
             for flag in ("help", "version"):
@@ -1105,6 +1126,10 @@ class Bench:
                     f"({x:.2f}x)", x <= 1.3)
             else:
                 add(f"start-up {label} within 1.3x of a bare typer app", None, None)
+        if ok("gaps_file"):
+            add("(no target) report gaps written to a CSV file, every detail row",
+                f"{r['gaps_file']['rows']:,} rows in {r['gaps_file']['wall']:.1f} s, peak "
+                f"{r['gaps_file']['rss_kib'] / 1024:.0f} MiB", None)
         if ok("pg_enroll") and ok("pg_floor"):
             x = r["pg_enroll"]["wall"] / r["pg_floor"]["wall"]
             add("(no target) PostgreSQL enroll vs COPY", f"{x:.1f}x", None)
