@@ -374,3 +374,47 @@ def test_list_files_count_the_rows_they_stream(scored, tmp_path):
     path = tmp_path / "products.csv"
     ok("list", "products", "--format", "csv", "-o", path)
     assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 113
+
+
+def test_a_write_that_fails_midway_closes_its_stream_while_the_connection_is_open(
+        scored, monkeypatch):
+    from exportkit.registry import queries
+    from exportkit.reports.gaps import gaps_report
+
+    monkeypatch.setattr(queries, "STREAMED_ROWS", 2)  # the cursor left with rows unread
+
+    class Broken(io.StringIO):
+        def write(self, text):
+            if self.tell() > 2000:
+                raise BrokenPipeError(32, "Broken pipe")
+            return super().write(text)
+
+    for _ in range(3):  # the pooled connection is used again each time
+        with pytest.raises(BrokenPipeError), gaps_report(scored, None, None) as report:
+            writer("csv")(report, Broken())
+        # (`report` still refers to the stream: closing it must not wait for its collection)
+        with scored.reader() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM business").scalar() == 50
+    out = io.StringIO()
+    with gaps_report(scored, None, None) as report:
+        writer("csv")(report, out)
+    assert out.getvalue() == ok("report", "gaps", "--format", "csv").stdout
+
+
+def test_a_list_file_counts_and_streams_one_snapshot_of_the_registry(enrolled):
+    from exportkit.registry.queries import ListFilters, listed
+
+    with listed(enrolled, "certs", ListFilters()) as (_, count, rows):
+        with enrolled.engine.begin() as other:  # another office deletes a certificate
+            other.exec_driver_sql("DELETE FROM certification WHERE id = "
+                                  "(SELECT max(id) FROM certification)")
+        streamed = list(rows)
+    assert count == len(streamed) == 99
+    assert len(_json("list", "certs")["rows"]) == 98
+
+
+def test_a_csv_file_holds_what_the_terminal_is_sent(scored, tmp_path):
+    path = tmp_path / "gaps.csv"
+    ok("report", "gaps", "--format", "csv", "-o", path)
+    stdout = ok("report", "gaps", "--format", "csv").stdout
+    assert path.read_bytes() == "\ufeff".encode() + stdout.encode()  # a BOM for Excel

@@ -174,8 +174,7 @@ def emit(tables, fmt: str, output: Path | None, title: str | None = None,
         # a table's rows may stream from the registry: written as they come, into a file
         # that takes its name only once complete
         with written_whole(output, binary=fmt in BINARY_FORMATS,
-                           encoding="utf-8-sig" if fmt == "csv" else "utf-8",
-                           newline="" if fmt == "csv" else None) as out:
+                           encoding="utf-8-sig" if fmt == "csv" else "utf-8") as out:
             write(report, out)
         errors.print(_("written: {path}").format(path=output), markup=False)
     elif fmt in BINARY_FORMATS:

@@ -152,8 +152,15 @@ class Database:
         """A connection whose transaction holds the write lock from its start."""
         return self.engine.connect().execution_options(exportkit_write=True)
 
-    def reader(self):
-        return self.engine.connect()
+    def reader(self, snapshot: bool = False):
+        """`snapshot`: every statement sees the registry as the first one did (a report's
+        count and its rows, read one after the other). SQLite's read transaction does so
+        anyway; PostgreSQL's default (READ COMMITTED) gives each statement a snapshot of
+        its own."""
+        connection = self.engine.connect()
+        if snapshot and connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        return connection
 
 
 def create_database_engine(url: str) -> Database:

@@ -8,7 +8,7 @@ ever pasted into SQL.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
@@ -166,16 +166,24 @@ def build_list_query(what: str, filters: ListFilters, sort: str | None = None,
 STREAMED_ROWS = 2_000  # rows fetched at a time by streamed()
 
 
-def streamed(connection, statement) -> Iterator:
+@contextmanager
+def streamed(connection, statement) -> Iterator[Iterator]:
     """The rows of `statement`, fetched a batch at a time as they are used (PostgreSQL: by
     a server-side cursor) rather than all at once: a report file of a national registry's
-    millions of rows is written in the memory of one batch. Runs once iterated."""
-    result = connection.execution_options(yield_per=STREAMED_ROWS).execute(statement)
-    try:
-        for partition in result.partitions():
-            yield from partition
-    finally:  # read to the end or not (a terminal that was closed): its cursor closes
-        result.close()
+    millions of rows is written in the memory of one batch. The query runs once the rows
+    are first read; its cursor is closed when the block ends, read to the end or not (a
+    write that failed), while the connection is still open."""
+
+    def rows() -> Iterator:
+        result = connection.execute(statement, execution_options={"yield_per": STREAMED_ROWS})
+        try:
+            for partition in result.partitions():
+                yield from partition
+        finally:
+            result.close()
+
+    with closing(rows()) as stream:
+        yield stream
 
 
 def list_rows(database, what: str, filters: ListFilters, **options) -> tuple[list[str], list]:
@@ -188,12 +196,12 @@ def list_rows(database, what: str, filters: ListFilters, **options) -> tuple[lis
 def listed(database, what: str, filters: ListFilters, **options
            ) -> Iterator[tuple[list[str], int, Iterator[tuple]]]:
     """What list_rows() returns, with the count of rows first, the rows streamed (read once,
-    while the block lasts) and counted in the same transaction."""
+    while the block lasts) and counted in one snapshot of the registry."""
     names, query = build_list_query(what, filters, **options)
-    with database.reader() as connection:
+    with database.reader(snapshot=True) as connection, streamed(connection, query) as rows:
         count = connection.execute(select(func.count()).select_from(
             query.order_by(None).subquery())).scalar_one()
-        yield names, count, (tuple(r) for r in streamed(connection, query))
+        yield names, count, (tuple(r) for r in rows)
 
 
 def list_rates(database) -> tuple[list[str], list]:

@@ -53,9 +53,10 @@ def catalog_report(database, market: str | None, ready_level: str, today: date,
         keys += ["owner_name", "phone", "email", "website"]
     title = (_("Export-ready catalogue ({market})").format(market=market) if market
              else _("Export-ready catalogue"))
-    with database.reader() as connection:
+    with database.reader(snapshot=True) as connection, \
+            streamed(connection, statement) as rows:
         require_scores(connection, market)
-        table = Table(title, labels(keys), (tuple(r) for r in streamed(connection, statement)),
-                      keys, {"monthly_capacity": "number", "fob_price_usd": "money:USD",
-                             "total": "number"})
+        table = Table(title, labels(keys), (tuple(r) for r in rows), keys,
+                      {"monthly_capacity": "number", "fob_price_usd": "money:USD",
+                       "total": "number"})
         yield Report(title, [table], [], current_language())

@@ -45,8 +45,7 @@ def gaps_report(database, market: str | None, regency: str | None,
     """`limit`: at most this many detail rows. `shown`: the same for a view that a reader
     scrolls (the terminal's), with a note saying so when there are more: a national
     registry has millions. Else the detail rows stream from the registry as the report is
-    written (read once, while the block lasts), read in the same transaction as the
-    summary."""
+    written (read once, while the block lasts), in the summary's snapshot of it."""
     lang = current_language()
     kinds = {"blocker": _("blocker"), "action": _("action")}
     text = G.c.text_id if lang == "id" else G.c.text_en
@@ -58,7 +57,16 @@ def gaps_report(database, market: str | None, regency: str | None,
     where = []
     if regency:
         where.append(contains(B.c.regency, regency))
-    with database.reader() as connection:
+    detail_query = (
+        select(B.c.name, B.c.regency, A.c.total, G.c.kind, G.c.position, text.label("text"),
+               G.c.gain)
+        .select_from(scope.join(G, G.c.assessment_id == A.c.id))
+        .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
+        # the id after the name: two businesses of one name and total stay apart
+        .order_by(A.c.total, B.c.name, B.c.id, G.c.kind.desc(), G.c.position)
+        .limit(limit if shown is None else shown + 1))
+    with database.reader(snapshot=True) as connection, \
+            streamed(connection, detail_query) as per_business:
         require_scores(connection, market)
         common = connection.execute(
             select(G.c.kind, G.c.code, func.min(text).label("text"),
@@ -68,14 +76,6 @@ def gaps_report(database, market: str | None, regency: str | None,
             .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
             .group_by(G.c.kind, G.c.code)
             .order_by(func.count(func.distinct(A.c.business_id)).desc(), G.c.code)).all()
-        per_business = streamed(connection, (
-            select(B.c.name, B.c.regency, A.c.total, G.c.kind, G.c.position,
-                   text.label("text"), G.c.gain)
-            .select_from(scope.join(G, G.c.assessment_id == A.c.id))
-            .where(*where, (G.c.kind == "blocker") | (G.c.position <= FIRST_ACTIONS))
-            # the id after the name: two businesses of one name and total stay apart
-            .order_by(A.c.total, B.c.name, B.c.id, G.c.kind.desc(), G.c.position)
-            .limit(limit if shown is None else shown + 1)))
         notes = []
         if shown is not None:
             per_business = list(per_business)

@@ -1,0 +1,62 @@
+"""Files written whole or not at all (exportkit.files): reports, exports."""
+
+import os
+import stat
+import threading
+
+import pytest
+
+from exportkit.files import written_whole
+
+
+def test_a_write_that_fails_leaves_the_file_that_was_there(tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text("last week\n")
+    with pytest.raises(OSError, match="No space"), written_whole(path) as out:
+        out.write("half of this week")
+        raise OSError(28, "No space left on device")
+    assert path.read_text() == "last week\n"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_file_written_keeps_the_mode_of_the_one_it_replaces(tmp_path):
+    path = tmp_path / "contacts.csv"  # personal data, kept private by the officer
+    path.write_text("old\n")
+    path.chmod(0o600)
+    with written_whole(path) as out:
+        out.write("new\n")
+    assert path.read_text() == "new\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_through_a_symbolic_link_the_target_is_replaced(tmp_path):
+    target = tmp_path / "shared" / "gaps.csv"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "gaps.csv"
+    link.symlink_to(target)
+    with written_whole(link) as out:
+        out.write("new\n")
+    assert link.is_symlink() and target.read_text() == "new\n"
+
+
+def test_a_pipe_is_written_to_as_it_is(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    with written_whole(fifo) as out:
+        out.write("streamed\n")
+    reader.join(10)
+    assert received == ["streamed\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_errors_name_the_file_as_given(tmp_path):
+    with pytest.raises(OSError) as missing, written_whole(tmp_path / "no" / "r.csv"):
+        pass
+    assert missing.value.filename == str(tmp_path / "no" / "r.csv")
+    with pytest.raises(IsADirectoryError) as folder, written_whole(tmp_path):
+        pass
+    assert folder.value.filename == str(tmp_path)
+    assert list(tmp_path.iterdir()) == []
