@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
+import stat
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+
+DEVICES = ("/dev/", "/proc/")  # /dev/stdout and the like: whatever they stand for
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 @contextmanager
@@ -16,29 +25,40 @@ def written_whole(path: Path, *, binary: bool = False, encoding: str = "utf-8"
                   ) -> Iterator[IO]:
     """A file to write, put under `path` once it is complete: a run that fails or is
     stopped halfway leaves the file that was there (or none), never half of a new one.
-    The file written beside it takes the mode of the one it replaces; through a symbolic
-    link, the link's target is replaced. What is not a regular file (a pipe, /dev/stdout)
-    is written to as it is."""
+    The copy being written has, from the start, the mode of the file it replaces (a new
+    file: the usual one); through a symbolic link, the link's target is replaced. A pipe,
+    a device or /dev/stdout is written to as it is."""
     mode = "wb" if binary else "w"
     options = {} if binary else {"encoding": encoding}
-    target = Path(os.path.realpath(path))
-    if target.is_dir():
+    path = Path(path)
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        found = None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    if found is not None and stat.S_ISDIR(found.st_mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    if target.exists() and not target.is_file():
-        with target.open(mode, **options) as out:
+    if str(path).startswith(DEVICES) or (found is not None
+                                         and not stat.S_ISREG(found.st_mode)):
+        # appended to: /dev/stdout of `>> log` opens the log itself, and "w" would empty it
+        with path.open(mode.replace("w", "a"), **options) as out:
             yield out
         return
-    # one name per process: two runs writing the same report do not share it
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    if found is not None and not os.access(path, os.W_OK):  # as plain open() would refuse
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+    target = Path(os.path.realpath(path))
+    try:  # a name no other process has, made for this file alone (O_EXCL)
+        handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                        suffix=".partial")
+    except OSError as exc:  # named as the user named it; a folder not writable: the folder
+        denied = exc.errno in (errno.EACCES, errno.EPERM)
+        raise OSError(exc.errno, exc.strerror, str(path.parent if denied else path)) from None
+    partial = Path(name)
     try:
-        out = partial.open(mode, **options)
-    except OSError as exc:  # named as the user named it, not the partial file
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with out:
+        os.fchmod(handle, stat.S_IMODE(found.st_mode) if found else _default_mode())
+        with os.fdopen(handle, mode, **options) as out:
             yield out
-        if target.exists():
-            shutil.copymode(target, partial)
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)

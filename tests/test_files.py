@@ -3,6 +3,7 @@
 import os
 import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -22,11 +23,13 @@ def test_a_write_that_fails_leaves_the_file_that_was_there(tmp_path):
 def test_the_file_written_keeps_the_mode_of_the_one_it_replaces(tmp_path):
     path = tmp_path / "contacts.csv"  # personal data, kept private by the officer
     path.write_text("old\n")
-    path.chmod(0o600)
+    path.chmod(0o604)  # a mode no umask makes of the default
     with written_whole(path) as out:
         out.write("new\n")
+        partials = [p for p in tmp_path.iterdir() if p != path]
+        assert [stat.S_IMODE(p.stat().st_mode) for p in partials] == [0o604]  # from the start
     assert path.read_text() == "new\n"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.stat().st_mode) == 0o604
 
 
 def test_through_a_symbolic_link_the_target_is_replaced(tmp_path):
@@ -44,12 +47,31 @@ def test_a_pipe_is_written_to_as_it_is(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     received = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()), daemon=True)
     reader.start()
-    with written_whole(fifo) as out:
-        out.write("streamed\n")
-    reader.join(10)
-    assert received == ["streamed\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    try:
+        with written_whole(fifo) as out:
+            out.write("streamed\n")
+        reader.join(10)
+        assert received == ["streamed\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    finally:  # a reader still waiting is let go, so a failure cannot hang the run
+        if reader.is_alive():
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
+def test_dev_stdout_is_written_to_whatever_it_stands_for(tmp_path):
+    log = tmp_path / "log"
+    log.write_text("earlier\n")
+    with log.open("a") as appended:  # `exportkit ... -o /dev/stdout >> log`
+        saved = os.dup(1)
+        os.dup2(appended.fileno(), 1)
+        try:
+            with written_whole(Path("/dev/stdout")) as out:
+                out.write("report\n")
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+    assert log.read_text() == "earlier\nreport\n"
 
 
 def test_errors_name_the_file_as_given(tmp_path):

@@ -177,7 +177,7 @@ def streamed(connection, statement) -> Iterator[Iterator]:
     def rows() -> Iterator:
         result = connection.execute(statement, execution_options={"yield_per": STREAMED_ROWS})
         try:
-            for partition in result.partitions():
+            for partition in result.partitions(STREAMED_ROWS):
                 yield from partition
         finally:
             result.close()
