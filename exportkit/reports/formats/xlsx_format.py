@@ -40,41 +40,42 @@ def _widths(table: Table, first: list[list]) -> list[float]:
             for i, label in enumerate(table.columns)]
 
 
-def _sheets(book, table: Table, used: set[str]) -> None:
+def _sheet(book, table: Table, widths: list[float], used: set[str]):
+    """A new sheet for the table, with its column widths and its header row in bold."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(_sheet_name(table.title, used))
+    for number, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    bold = Font(bold=True)
+    header = []
+    for label in table.columns:
+        cell = WriteOnlyCell(sheet, value=neutralise(label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
+def _sheets(book, table: Table, used: set[str]) -> None:
+    from openpyxl.cell import WriteOnlyCell
 
     formats = [_number_format(table.formats.get(k)) for k in table.key_names()]
     rows = ([neutralise(v) for v in row] for row in table.plain_rows())
     first = list(islice(rows, WIDTH_ROWS))
     widths = _widths(table, first)
-    pending = chain(first, rows)
-    bold = Font(bold=True)
-    while True:
-        sheet = book.create_sheet(_sheet_name(table.title, used))
-        for number, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(number)].width = width
-        header = []
-        for label in table.columns:
-            cell = WriteOnlyCell(sheet, value=neutralise(label))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        written = 0
-        for row in islice(pending, SHEET_ROWS - 1):
-            for i, number_format in enumerate(formats):
-                if number_format and row[i] is not None:
-                    cell = row[i] = WriteOnlyCell(sheet, value=row[i])
-                    cell.number_format = number_format
-            sheet.append(row)
-            written += 1
-        if written < SHEET_ROWS - 1:
-            return
-        after = next(pending, None)
-        if after is None:
-            return
-        pending = chain([after], pending)
+    sheet, filled = _sheet(book, table, widths, used), 0
+    for row in chain(first, rows):
+        if filled == SHEET_ROWS - 1:  # the header and this many rows fill a sheet
+            sheet, filled = _sheet(book, table, widths, used), 0
+        for i, number_format in enumerate(formats):
+            if number_format and row[i] is not None:
+                cell = row[i] = WriteOnlyCell(sheet, value=row[i])
+                cell.number_format = number_format
+        sheet.append(row)
+        filled += 1
 
 
 def write(report: Report, out: IO[bytes]) -> None:
