@@ -23,3 +23,18 @@ class BoundedTable(dict):
                 del self[next(iter(self))]
             self[key] = value
         return value
+
+
+class SharedValues(BoundedTable):
+    """Equal immutable values made one object: a scoring run builds the same texts and
+    criterion results for product after product, and its memo would otherwise hold a copy
+    of each for every distinct product it remembers (BENCHMARKS.md, round 18)."""
+
+    def one(self, value):
+        """The equal value met first while it is remembered, else `value` itself."""
+        kept = self.get(value)
+        if kept is None:
+            if len(self) >= self.limit:
+                del self[next(iter(self))]
+            self[value] = kept = value
+        return kept

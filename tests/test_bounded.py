@@ -36,3 +36,15 @@ def test_a_computation_that_recalls_in_the_same_table_does_not_overfill_it():
         assert table.recall(("outer", n), outer, n) == 2 * n + 1
         assert len(table) <= 2
     assert ("outer", 4) in table
+
+
+def test_shared_values_give_the_equal_value_met_first_and_stay_bounded():
+    from exportkit.bounded import SharedValues
+
+    shared = SharedValues(2)
+    first, equal = ("a", 1), tuple(["a", 1])
+    assert shared.one(first) is first
+    assert equal is not first and shared.one(equal) is first
+    shared.one(("b",))
+    shared.one(("c",))  # the table is full: the oldest, ("a", 1), is forgotten
+    assert len(shared) == 2 and shared.one(equal) is equal

@@ -9,7 +9,7 @@ from typing import Any
 from exportkit.scoring.schema import Text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     code: str
     name: Text
@@ -23,7 +23,7 @@ class CriterionResult:
                 "earned": self.earned, "possible": self.possible, "hard": self.hard}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DimensionResult:
     code: str
     name: Text
@@ -38,7 +38,7 @@ class DimensionResult:
                 "criteria": [c.to_dict() for c in self.criteria]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     code: str                   # the criterion (or rule) it comes from
     text: Text
@@ -47,7 +47,7 @@ class Message:
         return {"code": self.code, **self.text.to_dict()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Action:
     code: str
     text: Text
@@ -59,7 +59,7 @@ class Action:
                 "unblocks": self.unblocks}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     agreement: str
     form: str
@@ -71,7 +71,7 @@ class Origin:
                 "preferential": self.preferential, **self.text.to_dict()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # not slotted: evolve() copies a remembered one for each product
 class Assessment:
     subject: str                # "product" or "business"
     name: str

@@ -19,6 +19,7 @@ from babel import Locale
 from stdnum import ean
 from stdnum.id import npwp
 
+from exportkit.bounded import BoundedTable
 from exportkit.identifiers import common_gtin, common_npwp
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts, evolve
 from exportkit.scoring.markets import Market, ShelfLifeRule
@@ -100,7 +101,7 @@ class Context:
         return self.facts.products[self.index]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     key: str
     status: str                             # "met", "partial", "missing" or "unknown"
@@ -146,15 +147,21 @@ def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
             "category": categories()[product.category].name}
 
 
+# One Fix per step, as gaps are found product after product: a run's memo holds thousands
+# of products' gaps, which take a few dozen distinct steps. (A step is hashable: pricing
+# keys actions by it.)
+_FIXES = BoundedTable(1024)
+
+
 def _add_certificate(code: str) -> Fix:
     """Add a certificate to the product assessed."""
-    return Fix(ASSESSED, certificate=code)
+    return _FIXES.recall((ASSESSED, code), Fix, ASSESSED, None, code)
 
 
 def _set(target: int | None, **changes: Any) -> Fix:
     """Set fields of the product assessed (ASSESSED), of the product at an index, or of
     the business (None)."""
-    return Fix(target, changes)
+    return _FIXES.recall((target, None, *changes.items()), Fix, target, changes)
 
 
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions

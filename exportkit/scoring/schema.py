@@ -25,7 +25,7 @@ UNKNOWN = "unknown"   # what a data file writes where a fact is not known
 Check = Callable[["Source", Any, str], Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Text:
     """A text a user sees, in English and Bahasa Indonesia."""
 

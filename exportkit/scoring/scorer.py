@@ -17,12 +17,13 @@ the business, its warnings and actions are the business's too.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from operator import attrgetter
 
-from exportkit.bounded import BoundedTable
+from exportkit.bounded import BoundedTable, SharedValues
 from exportkit.scoring.assessment import (
     Action,
     Assessment,
@@ -48,8 +49,22 @@ from exportkit.scoring.rubric import Dimension, Rubric
 from exportkit.scoring.schema import Text
 from exportkit.scoring.vocabulary import certificates
 
+# A product's texts, criterion and dimension results, actions and certificates held: one
+# object per value. A run's memo holds the results of thousands of products, built of a
+# few hundred distinct values (SharedValues). A business's results are not remembered:
+# sharing them would cost the hashing and save nothing.
+_RESULTS = SharedValues(8192)
 
-@dataclass(frozen=True, eq=False)  # one gap is one object: priced by identity, quickly
+
+def _as_is(value):
+    return value
+
+
+def _shared(scope: str) -> Callable:
+    return _RESULTS.one if scope == "product" else _as_is
+
+
+@dataclass(frozen=True, eq=False, slots=True)  # one gap is one object: priced by identity
 class _Gap:
     code: str
     text: Text
@@ -57,7 +72,7 @@ class _Gap:
     hard: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Run:
     """One scoring pass, before actions are priced."""
 
@@ -123,7 +138,7 @@ def _weighted(dimensions: Sequence[Dimension], points: Sequence[tuple[float, flo
     return weighted / weights if weights else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Part:
     """One dimension's evaluation, in the order the run reports them."""
 
@@ -137,34 +152,35 @@ class _Part:
 
 def _evaluate_dimension(dim: Dimension, ctx: Context, scope: str) -> _Part:
     messages = ctx.rubric.messages
+    one = _shared(scope)
     results: list[CriterionResult] = []
     blockers: list[Message] = []
     gaps: list[_Gap] = []
     warnings: list[Message] = []
     for crit in dim.criteria:
         for out in CHECKS[crit.check](crit, ctx, scope):
-            code = f"{dim.code}.{out.key}"
+            code = sys.intern(f"{dim.code}.{out.key}")  # one string per criterion
             warnings.extend(Message(code, w) for w in out.warnings)
             if out.status == "upcoming":      # a dated rule not yet in force
                 continue
-            name = out.name or crit.name.format(out.params)
+            name = one(out.name or crit.name.format(out.params))
             if out.status == "unknown":
                 warnings.append(Message(code, messages["unknown_fact"]
                                         .format({"criterion": name})))
-                results.append(CriterionResult(code, name, "unknown", 0.0, 0.0, out.hard))
+                results.append(one(CriterionResult(code, name, "unknown", 0.0, 0.0, out.hard)))
                 continue
             earned = crit.points * out.ratio
-            results.append(CriterionResult(code, name, out.status, round(earned, 2),
-                                           crit.points, out.hard))
+            results.append(one(CriterionResult(code, name, out.status, round(earned, 2),
+                                               crit.points, out.hard)))
             if out.status != "met":
                 if out.hard and crit.blocker is not None:
-                    blockers.append(Message(code, crit.blocker.format(out.params)))
-                gaps.append(_Gap(code, crit.action.format(out.params), out.fix, out.hard))
+                    blockers.append(one(Message(code, one(crit.blocker.format(out.params)))))
+                gaps.append(_Gap(code, one(crit.action.format(out.params)), out.fix, out.hard))
     possible = sum(r.possible for r in results)
     earned = sum(r.earned for r in results)
     score = 100 * earned / possible if possible > 0 else 0.0
-    result = DimensionResult(dim.code, dim.name, dim.weight, 0.0, round(score, 1),
-                             tuple(results)) if possible > 0 else None
+    result = one(DimensionResult(dim.code, dim.name, dim.weight, 0.0, round(score, 1),
+                                 tuple(results))) if possible > 0 else None
     return _Part(score, result, tuple(blockers), tuple(gaps), tuple(warnings),
                  (earned, possible))
 
@@ -188,8 +204,9 @@ def _evaluate(ctx: Context, scope: str, warnings: list[Message], memo: Memo | No
     dims = [(part.score, part.result) for part in parts if part.result is not None]
     weights = sum(d.weight for _, d in dims)
     total = sum(score * d.weight for score, d in dims) / weights if weights else 0.0
-    shared = tuple(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
-                                   d.criteria) for _, d in dims)
+    one = _shared(scope)
+    shared = tuple(one(DimensionResult(d.code, d.name, d.weight, d.weight / weights, d.score,
+                                       d.criteria)) for _, d in dims)
     return _Run(total, shared, tuple(blockers), tuple(_unique(warnings)), gaps,
                 tuple(part.points for part in parts), ctx.held, tuple(keys))
 
@@ -202,6 +219,7 @@ def _product_run(facts: Facts, index: int, rubric: Rubric, market: Market | None
                  today: date) -> _Run:
     product = facts.products[index]
     held, warnings = _held(facts.business.certificates + product.certificates, rubric, today)
+    held = _RESULTS.one(held)
     ctx = Context(rubric, facts, index, market, today, held)
     return _evaluate(ctx, "product", warnings)
 
@@ -449,15 +467,17 @@ def _business_run(facts: Facts, rubric: Rubric, market: Market | None, today: da
 
 
 def _actions(run: _Run, facts: Facts, assessed: int | None,
-             rescore: Callable[[_Gap, tuple], float]) -> tuple[Action, ...]:
+             rescore: Callable[[_Gap, tuple], float], scope: str = "business"
+             ) -> tuple[Action, ...]:
     """Each gap priced by rescoring with it closed (`rescore(gap, step)`: the total of
     `gap.fix(facts, assessed)`, whose step is `gap.fix.step(assessed)`); `assessed`: the
     product the gaps of the product under assessment refer to (a business's best product)."""
+    one = _shared(scope)
     actions: list[Action] = []
     by_step: dict[tuple, int] = {}  # a fix's step -> the action that takes it
     for gap in run.gaps:
         if gap.fix is None:
-            actions.append(Action(gap.code, gap.text, None, gap.hard))
+            actions.append(one(Action(gap.code, gap.text, None, gap.hard)))
             continue
         step = gap.fix.step(assessed)
         earlier = by_step.get(step)
@@ -465,11 +485,11 @@ def _actions(run: _Run, facts: Facts, assessed: int | None,
             # Two gaps closed by one step (halal for the standards and for the market):
             # one action, worded as the one that removes a blocker when there is one.
             if gap.hard and not actions[earlier].unblocks:
-                actions[earlier] = Action(gap.code, gap.text, actions[earlier].gain, True)
+                actions[earlier] = one(Action(gap.code, gap.text, actions[earlier].gain, True))
             continue
         gain = round(rescore(gap, step) - run.raw_total, 1)
         by_step[step] = len(actions)
-        actions.append(Action(gap.code, gap.text, gain, gap.hard))
+        actions.append(one(Action(gap.code, gap.text, gain, gap.hard)))
     return tuple(sorted(actions, key=lambda a: (not a.unblocks, -(a.gain or 0.0), a.code)))
 
 
@@ -516,7 +536,7 @@ def _product_assessment(facts: Facts, index: int, run: _Run, rubric: Rubric,
         total = priced[gap] = memo.total(gap.fix(facts, index), index)
         return total
 
-    actions = _actions(run, facts, index, rescore)
+    actions = _actions(run, facts, index, rescore, "product")
     return _assessment("product", product.name, product.category, run, actions, rubric,
                        market, today, _notes(rubric, product, market, today))
 

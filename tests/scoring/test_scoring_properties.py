@@ -434,3 +434,29 @@ def test_the_scorers_npwp_and_gtin_checks_agree_with_stdnum(value):
 
     assert npwp_ok(value) == (bool(value) and npwp.is_valid(value))
     assert gtin_ok(value) == (bool(value) and ean.is_valid(value))
+
+
+def test_products_remembered_by_a_memo_share_their_equal_results():
+    # A national run's memo holds thousands of products' results, built of a few hundred
+    # distinct texts, criterion results and gaps' fixes: equal ones are one object, so the
+    # memo holds each once (BENCHMARKS.md round 18), and a result is the same either way.
+    from exportkit.scoring.scorer import Memo, score_group
+
+    today = date(2026, 12, 2)
+    memo = Memo(RUBRIC, None, today)
+    sambal = ProductFacts(name="sambal", category="processed_food", perishable=True,
+                          shelf_life_days=30, export_carton=False, label_complete=False)
+    # other facts (a shelf life long enough), the same packaging and label
+    krupuk = replace(sambal, name="krupuk", shelf_life_days=365)
+    business = BusinessFacts("UD Sari Rasa")
+    first, second = score_group(business, (sambal, krupuk), RUBRIC, None, today, memo)[0]
+    assert first.dimensions != second.dimensions
+    packaging = [a.dimension("packaging") for a in (first, second)]
+    assert packaging[0] == packaging[1] and packaging[0] is packaging[1]
+    assert packaging[0].criteria[0] is packaging[1].criteria[0]
+    actions = [{a.code: a for a in x.actions} for x in (first, second)]
+    carton = "packaging.export_carton"
+    assert actions[0][carton] == actions[1][carton]
+    assert actions[0][carton].text is actions[1][carton].text
+    assert (first, second) == tuple(score_group(business, (sambal, krupuk), RUBRIC, None,
+                                                today)[0])
