@@ -38,6 +38,12 @@ def common_gtin(number: str) -> bool:
     the rule of stdnum's ean. False leaves the number to stdnum."""
     if not (number.isascii() and number.isdigit() and len(number) in (8, 12, 13, 14)):
         return False
+    return gtin_check_digit(number[:-1]) == number[-1]
+
+
+def gtin_check_digit(body: str) -> str:
+    """The check digit that makes a GTIN of `body` (its digits but the last), as stdnum's
+    ean.calc_check_digit: weights 3 and 1 from the right."""
     weighted = sum((3 if place % 2 else 1) * (ord(d) - 48)
-                   for place, d in enumerate(reversed(number[:-1]), start=1))
-    return (10 - weighted % 10) % 10 == ord(number[-1]) - 48
+                   for place, d in enumerate(reversed(body), start=1))
+    return str((10 - weighted % 10) % 10)

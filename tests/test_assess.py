@@ -119,3 +119,46 @@ def test_a_runs_chunks_leave_no_reference_cycles_behind(backend, enrolled):
     many, scored = garbage_of(lambda: run(4))
     assert scored.products == 112
     assert many - few < 10, f"{many} objects in cycles in 28 chunks, {few} in one"
+
+
+
+def test_a_scoring_worker_loads_stdnum_and_babel_only_for_what_needs_them(enrolled):
+    # a worker imports the scoring modules; stdnum (which imports ssl and pydoc), babel and
+    # pycountry with them took about 4 MiB more of each worker (BENCHMARKS.md, round 18),
+    # and only an identifier of an uncommon form (stdnum) or a market's label languages
+    # (babel) need them. The samples' groups are scored as a worker scores them, in a
+    # fresh interpreter.
+    import dataclasses
+    import pickle
+    import subprocess
+    import sys
+
+    from exportkit.fact_rows import PRODUCT_FIELDS, PRODUCTS_AT, groups
+    from exportkit.registry.facts import iter_chunks
+    from exportkit.score_workers import Scoring
+
+    raw = [g for _n, completed in groups(iter_chunks(enrolled, Selection())) for g in completed]
+    child = ("import pickle, sys\n"
+             "from exportkit.score_workers import _score, _setup\n"
+             "scoring, raw = pickle.loads(sys.stdin.buffer.read())\n"
+             "rows = _score(_setup(scoring), raw)\n"
+             "print(len(rows.snapshots), *sorted(m for m in ('stdnum', 'babel', 'pycountry',"
+             " 'ssl') if m in sys.modules))\n")
+
+    def scored_with(market_code: str | None, raw_groups: list) -> list[str]:
+        rubric, market = load_rules(None, market_code)
+        scoring = Scoring(rubric, market, date(2026, 11, 23), True)
+        done = subprocess.run([sys.executable, "-c", child], capture_output=True, check=True,
+                              input=pickle.dumps((scoring, raw_groups)))
+        return done.stdout.decode().split()
+
+    snapshots = str(count(enrolled, "product") + count(enrolled, "business"))
+    assert scored_with(None, raw) == [snapshots]
+    # a market's messages name its country (pycountry) and its labels' languages (babel)
+    assert scored_with("AE", raw) == [snapshots, "babel", "pycountry"]
+    # a GTIN written with a space is not of the common form: stdnum judges it
+    gtin_at = PRODUCTS_AT + PRODUCT_FIELDS.index("gtin")
+    first = raw[0].rows[0]
+    spaced = (*first[:gtin_at], "899 0000 000006", *first[gtin_at + 1:])
+    odd = dataclasses.replace(raw[0], rows=(spaced, *raw[0].rows[1:]))
+    assert scored_with(None, [odd]) == [str(len(odd.rows) + 1), "ssl", "stdnum"]

@@ -15,12 +15,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-from stdnum import ean
-from stdnum.id import npwp
-
 from exportkit.bounded import BoundedTable
-from exportkit.identifiers import common_gtin, common_npwp
+from exportkit.identifiers import common_gtin, common_npwp, gtin_check_digit
 from exportkit.scoring.facts import BusinessFacts, CertificateFact, ProductFacts, evolve
 from exportkit.scoring.markets import Market, ShelfLifeRule
 from exportkit.scoring.rubric import Criterion, Rubric
@@ -164,9 +160,20 @@ def _set(target: int | None, **changes: Any) -> Fix:
     return _FIXES.recall((target, None, *changes.items()), Fix, target, changes)
 
 
+# stdnum and babel are imported where they are needed, not with this module: a scoring
+# worker imports it, and stdnum (which imports ssl and pydoc) and babel, with pycountry,
+# took about 4 MiB more of each worker, which seldom or never calls them (BENCHMARKS.md,
+# round 18)
+
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
 def gtin_ok(code: str | None) -> bool:
-    return bool(code) and (common_gtin(code) or ean.is_valid(code))
+    if not code:
+        return False
+    if common_gtin(code):
+        return True
+    from stdnum import ean
+
+    return ean.is_valid(code)
 
 
 def flag(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -185,8 +192,11 @@ def gtin(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         return []
     if gtin_ok(p.gtin):
         return [_result(c.code, 1.0)]
-    sample = "899000000000" + ean.calc_check_digit("899000000000")  # any valid GTIN-13
+    sample = _SAMPLE_GTIN_BODY + gtin_check_digit(_SAMPLE_GTIN_BODY)  # any valid GTIN-13
     return [_result(c.code, 0.0, fix=_set(ASSESSED, gtin=sample))]
+
+
+_SAMPLE_GTIN_BODY = "899000000000"  # 899: GS1 Indonesia's prefix
 
 
 def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
@@ -199,6 +209,8 @@ def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         return [Outcome(c.code, "unknown",
                         name=ctx.rubric.messages["label_language_unknown"].format(params))]
     missing = [lang for lang in required if lang not in p.label_languages]
+    from babel import Locale
+
     params["languages"] = Text(*(" / ".join(Locale(ui).languages.get(code, code)
                                             for code in missing or required)
                                  for ui in ("en", "id")))
@@ -301,7 +313,13 @@ def nib_ok(value: str | None) -> bool:
 
 @lru_cache(maxsize=1024)  # pricing a business's actions asks again for the same NPWP
 def npwp_ok(value: str | None) -> bool:
-    return bool(value) and (common_npwp(value) is not None or npwp.is_valid(value))
+    if not value:
+        return False
+    if common_npwp(value) is not None:
+        return True
+    from stdnum.id import npwp
+
+    return npwp.is_valid(value)
 
 
 def nib(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:

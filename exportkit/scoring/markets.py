@@ -12,8 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pycountry
-
 from exportkit.countries import EU, country_name
 from exportkit.i18n import N_, _
 from exportkit.scoring import schema as s
@@ -101,7 +99,13 @@ class CoverageRow:
     facts: int
 
 
+# pycountry is imported where the market file is checked, not with this module: every
+# scoring worker imports this one (the checks use its classes), and needs pycountry only
+# where a market's messages name its country (BENCHMARKS.md, round 18)
+
 def _market_code(src: s.Source, value: Any, path: str) -> str:
+    import pycountry
+
     if value != EU and pycountry.countries.get(alpha_2=value) is None:
         src.fail(path, _("unknown market code {value!r} (expected ISO 3166 alpha-2 or "
                          "'EU')").format(value=value))
@@ -109,6 +113,8 @@ def _market_code(src: s.Source, value: Any, path: str) -> str:
 
 
 def _language(src: s.Source, value: Any, path: str) -> str:
+    import pycountry
+
     s.string(src, value, path)
     if len(value) != 2 or pycountry.languages.get(alpha_2=value) is None:
         src.fail(path, _("expected an ISO 639-1 language code, got {value!r}").format(
