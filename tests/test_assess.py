@@ -121,7 +121,6 @@ def test_a_runs_chunks_leave_no_reference_cycles_behind(backend, enrolled):
     assert many - few < 10, f"{many} objects in cycles in 28 chunks, {few} in one"
 
 
-
 def test_a_scoring_worker_loads_stdnum_and_babel_only_for_what_needs_them(enrolled):
     # a worker imports the scoring modules; stdnum (which imports ssl and pydoc), babel and
     # pycountry with them took about 4 MiB more of each worker (BENCHMARKS.md, round 18),

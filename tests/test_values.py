@@ -186,7 +186,6 @@ def test_gtin_fast_check_agrees_with_stdnum(digits):
     assert ours == expected
 
 
-
 @given(st.text(alphabet="0123456789", min_size=7, max_size=17))
 @settings(max_examples=2000, deadline=None)
 def test_gtin_check_digit_is_stdnums(body):
@@ -196,6 +195,7 @@ def test_gtin_check_digit_is_stdnums(body):
     from exportkit.identifiers import gtin_check_digit
 
     assert gtin_check_digit(body) == ean.calc_check_digit(body)
+
 
 def _slow_number(text: str, comma_groups: bool) -> float | None:
     try:

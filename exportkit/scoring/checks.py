@@ -148,6 +148,9 @@ def _market_params(ctx: Context, product: ProductFacts) -> dict[str, Any]:
 # keys actions by it.)
 _FIXES = BoundedTable(1024)
 
+_SAMPLE_GTIN = "899000000000" + gtin_check_digit("899000000000")  # any valid GTIN-13 (899:
+# GS1 Indonesia's prefix), proposed where a product has none
+
 
 def _add_certificate(code: str) -> Fix:
     """Add a certificate to the product assessed."""
@@ -160,10 +163,9 @@ def _set(target: int | None, **changes: Any) -> Fix:
     return _FIXES.recall((target, None, *changes.items()), Fix, target, changes)
 
 
-# stdnum and babel are imported where they are needed, not with this module: a scoring
-# worker imports it, and stdnum (which imports ssl and pydoc) and babel, with pycountry,
-# took about 4 MiB more of each worker, which seldom or never calls them (BENCHMARKS.md,
-# round 18)
+# stdnum and babel are imported where they are needed, not with this module: every
+# scoring worker imports it, and seldom or never needs them; stdnum imports ssl and pydoc
+# (BENCHMARKS.md, round 18)
 
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
 def gtin_ok(code: str | None) -> bool:
@@ -192,11 +194,7 @@ def gtin(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         return []
     if gtin_ok(p.gtin):
         return [_result(c.code, 1.0)]
-    sample = _SAMPLE_GTIN_BODY + gtin_check_digit(_SAMPLE_GTIN_BODY)  # any valid GTIN-13
-    return [_result(c.code, 0.0, fix=_set(ASSESSED, gtin=sample))]
-
-
-_SAMPLE_GTIN_BODY = "899000000000"  # 899: GS1 Indonesia's prefix
+    return [_result(c.code, 0.0, fix=_set(ASSESSED, gtin=_SAMPLE_GTIN))]
 
 
 def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
