@@ -163,9 +163,8 @@ def _set(target: int | None, **changes: Any) -> Fix:
     return _FIXES.recall((target, None, *changes.items()), Fix, target, changes)
 
 
-# stdnum and babel are imported where they are needed, not with this module: every
-# scoring worker imports it, and seldom or never needs them; stdnum imports ssl and pydoc
-# (BENCHMARKS.md, round 18)
+# stdnum is imported where it is needed, not with this module: every scoring worker
+# imports it, and seldom needs it; stdnum imports ssl and pydoc (BENCHMARKS.md, round 18)
 
 @lru_cache(maxsize=4096)  # a run asks about the same GTINs again as it prices actions
 def gtin_ok(code: str | None) -> bool:
@@ -207,11 +206,8 @@ def label_language(c: Criterion, ctx: Context, scope: str) -> list[Outcome]:
         return [Outcome(c.code, "unknown",
                         name=ctx.rubric.messages["label_language_unknown"].format(params))]
     missing = [lang for lang in required if lang not in p.label_languages]
-    from babel import Locale
-
-    params["languages"] = Text(*(" / ".join(Locale(ui).languages.get(code, code)
-                                            for code in missing or required)
-                                 for ui in ("en", "id")))
+    names = [ctx.market.language(code) for code in missing or required]
+    params["languages"] = Text(" / ".join(n.en for n in names), " / ".join(n.id for n in names))
     fix = _set(ASSESSED, label_languages=p.label_languages + tuple(missing)) if missing else None
     return [_result(c.code, 1 - len(missing) / len(required), params=params, fix=fix)]
 

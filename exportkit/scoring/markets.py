@@ -65,12 +65,37 @@ class Market:
     via: str | None = None              # the bloc whose rules apply (CZ -> "EU")
     version: str = ""
     digest: str = ""
+    # Its country's name and its labels' languages' names in English and Indonesian, as
+    # Markets.get names them: pycountry and babel's locale data take some 11 MiB, which a
+    # scoring worker, given a named market, does not load (BENCHMARKS.md, round 19)
+    country: Text | None = None
+    languages: dict[str, Text] = field(default_factory=dict)
 
     def rules(self, category: str) -> CategoryRules:
         return self.categories.get(category, CategoryRules())
 
     def name(self, lang: str = "en") -> str:
-        return country_name(self.code, lang)
+        if self.country is None:
+            return country_name(self.code, lang)
+        return self.country.id if lang == "id" else self.country.en
+
+    def language(self, code: str) -> Text:
+        """A label language's name in English and Indonesian ("Arabic", "Arab")."""
+        return self.languages.get(code) or language_name(code)
+
+    def named(self) -> Market:
+        """This market with its country's name and its labels' languages' names."""
+        codes = {code for rules in self.categories.values()
+                 for code in rules.label_languages or ()}
+        return replace(self, country=Text(country_name(self.code, "en"),
+                                          country_name(self.code, "id")),
+                       languages={code: language_name(code) for code in sorted(codes)})
+
+
+def language_name(code: str) -> Text:
+    from babel import Locale
+
+    return Text(*(Locale(ui).languages.get(code, code) for ui in ("en", "id")))
 
 
 @dataclass(frozen=True)
@@ -83,8 +108,11 @@ class Markets:
     def get(self, code: str) -> Market | None:
         code = code.strip().upper()
         if code in self.members:
-            return replace(self.markets[self.members[code]], code=code, via=self.members[code])
-        return self.markets.get(code)
+            market = replace(self.markets[self.members[code]], code=code,
+                             via=self.members[code])
+        else:
+            market = self.markets.get(code)
+        return market.named() if market else None
 
     def codes(self) -> tuple[str, ...]:
         return tuple(sorted(self.markets) + sorted(self.members))

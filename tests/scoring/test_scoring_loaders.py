@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from exportkit.errors import DataFileError
 from exportkit.scoring.markets import coverage, load_markets
 from exportkit.scoring.rubric import load_rubric, shipped_path
+from exportkit.scoring.schema import Text
 from exportkit.scoring.vocabulary import categories
 
 RUBRIC = shipped_path("rubric.toml").read_text("utf-8")
@@ -58,6 +60,21 @@ def test_eu_members_inherit_the_eu_rules(markets):
     assert (cz.code, cz.via) == ("CZ", "EU")
     assert cz.categories is eu.categories and cz.transit_days == eu.transit_days
     assert markets.get("XX") is None
+
+
+def test_a_market_comes_named_as_it_would_be_named_on_the_spot(markets):
+    # Markets.get names a market's country and label languages once, so that a scoring
+    # worker loads neither pycountry nor babel; the names are those named on the spot
+    for code in ("CN", "AE", "CZ"):
+        named = markets.get(code)
+        bare = replace(named, country=None, languages={})
+        assert named.country is not None
+        for lang in ("en", "id"):
+            assert named.name(lang) == bare.name(lang)
+        for language in named.languages:
+            assert named.language(language) == bare.language(language)
+    assert markets.get("CN").languages == {"zh": Text("Chinese", "Tionghoa")}
+    assert markets.get("CN").name("id") == "Tiongkok" and markets.get("CZ").name("id") == "Ceko"
 
 
 def test_coverage_counts_unknown_facts(markets):
