@@ -9,13 +9,13 @@ order on any number of cores. Nothing here touches the database.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import multiprocessing.connection
-import multiprocessing.process
-import multiprocessing.queues
 import os
 import pickle
+import queue
 import signal
+import struct
+import subprocess
+import sys
 import threading
 import traceback
 from collections import deque
@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from exportkit.collector import collect_less
 from exportkit.errors import ExportkitError
@@ -59,26 +60,61 @@ class WorkerStopped(ExportkitError):
     """A worker process ended without sending its batch back (killed, out of memory)."""
 
 
+# Messages both ways are frames: a pickle's length, then the pickle. An empty frame tells a
+# worker to finish.
+_LENGTH = struct.Struct("!Q")
+
+
+def _write_frame(stream: BinaryIO, data: bytes) -> None:
+    stream.write(_LENGTH.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _read_frame(stream: BinaryIO) -> bytes | None:
+    """The next frame's pickle (b"" for the empty frame); None at the stream's end, or at a
+    frame cut off by it."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    size = _LENGTH.unpack(head)[0]
+    data = stream.read(size) if size else b""
+    return data if len(data) == size else None
+
+
+def _dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 # -- in a worker process ---------------------------------------------------------------------
 
-def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
-    """A worker's life: start up, then take batches and send back their results, in order,
-    until told to stop (None)."""
+WORKER = "from exportkit.workers import serve; serve()"
+
+
+def serve() -> None:
+    """A worker's life (`python -c WORKER`): tasks in on stdin, results out on stdout,
+    anything printed to stderr. The first task is the main process's import path, the
+    second `setup` and its arguments; then batches, each answered in turn, until the empty
+    frame."""
     # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
     # back); a worker just stops with it, without a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # a main process that is killed outright cannot stop its workers: they stop themselves
-    threading.Thread(target=_exit_with, args=(multiprocessing.parent_process(),),
-                     daemon=True).start()
+    results = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print must not corrupt the results
+    sys.stdout = sys.stderr
+    tasks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+    threading.Thread(target=_take_in, args=(sys.stdin.buffer, tasks), daemon=True).start()
+    sys.path[:] = pickle.loads(tasks.get())  # where the main process finds setup and work
     try:
+        setup, args = pickle.loads(tasks.get())
         state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
     except Exception as exc:  # raised where this worker's first batch is taken
-        results.send((False, _portable(exc)))
+        _send(results, (False, _portable(exc)))
         return
     if hasattr(signal, "pthread_sigmask"):  # POSIX: held back since it started; ignored now
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     collect_less()  # a worker's life is one bulk run (exportkit.collector)
-    while (task := tasks.get()) is not None:
+    while task := tasks.get():
         work, batch, streamed = pickle.loads(task)
         if streamed:
             _stream(results, work, state, batch)
@@ -90,23 +126,39 @@ def _serve(tasks, results, setup: Callable[..., object], args: tuple) -> None:
         _send(results, outcome)
 
 
-def _send(results, outcome: tuple) -> None:
+def _take_in(stdin: BinaryIO, tasks: queue.SimpleQueue) -> None:
+    """Reads tasks as they come, so that the main process never waits to send a batch while
+    this worker waits to send it a result."""
+    while (task := _read_frame(stdin)) is not None:
+        tasks.put(task)
+        if not task:  # the empty frame: finish
+            return
+    # stdin ended without it: the main process was killed outright, and cannot stop its
+    # workers; they stop themselves
+    os._exit(1)
+
+
+def _send(results: BinaryIO, outcome: tuple) -> None:
     try:
-        results.send(outcome)  # pickled whole before a byte is written
+        data = _dumps(outcome)  # pickled whole before a byte is written
     except Exception as exc:
-        results.send((False, _portable(exc)))
+        data = _dumps((False, _portable(exc)))
+    try:
+        _write_frame(results, data)
+    except OSError:  # the main process is gone
+        os._exit(1)
 
 
-def _stream(results, work: Callable, state: object, task: object) -> None:
+def _stream(results: BinaryIO, work: Callable, state: object, task: object) -> None:
     """Sends each result `work(state, task)` yields, then the end of the stream (None);
     an error ends it too."""
     try:
         for item in work(state, task):
             _send(results, (True, item))
     except Exception as exc:
-        results.send((False, _portable(exc)))
+        _send(results, (False, _portable(exc)))
         return
-    results.send((None, None))
+    _send(results, (None, None))
 
 
 def _portable(exc: Exception) -> Exception:
@@ -116,11 +168,6 @@ def _portable(exc: Exception) -> Exception:
         return exc
     except Exception:
         return RuntimeError("".join(traceback.format_exception(exc)))
-
-
-def _exit_with(parent) -> None:
-    multiprocessing.connection.wait([parent.sentinel])
-    os._exit(1)
 
 
 # -- in the main process ---------------------------------------------------------------------
@@ -142,57 +189,70 @@ def _ctrl_c_held() -> Iterator[None]:
 
 @dataclass
 class _Worker:
-    process: multiprocessing.process.BaseProcess
-    tasks: multiprocessing.queues.Queue  # batches in (a feeder thread writes them, so
-    # sending never blocks; a dead worker's batches just wait there)
-    results: multiprocessing.connection.Connection  # results out, read end only
+    process: subprocess.Popen  # its stdin takes batches; its stdout gives results
+
+    @property
+    def results(self) -> BinaryIO:
+        return self.process.stdout
+
+    def send(self, data: bytes) -> None:
+        try:
+            _write_frame(self.process.stdin, data)
+        except OSError:  # it is gone: noticed where its result is taken
+            pass
+
+    def stop(self, seconds: float) -> None:
+        """Waits for it to end, then kills it: a stop must never hang on a worker."""
+        try:
+            self.process.wait(seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for pipe in (self.process.stdin, self.process.stdout):
+            try:
+                pipe.close()
+            except OSError:  # a batch it never took, left in the buffer
+                pass
 
 
 class WorkerPool:
     """Batches out to `jobs` worker processes, `work(state, batch)` back in sending order.
 
-    Each worker starts with `state = setup(*args)`; `setup` and `work` are module-level
-    functions (they travel by name). Batches go to the workers in turn, and each worker
-    sends its results down a pipe of its own that only it writes to: so results are taken
-    in sending order, and a worker that dies, even halfway through sending, is noticed at
-    once (its pipe ends) instead of being waited for. At most two batches per worker are
-    in flight, so memory stays flat. A library caller's script needs the usual
-    `if __name__ == "__main__":` guard: workers are started by spawning Python afresh."""
+    Each worker starts with `state = setup(*args)`; `setup` and `work` are functions of an
+    importable module (they travel by name). Batches go to the workers in turn, and each
+    worker sends its results down a pipe of its own: so results are taken in sending
+    order, and a worker that dies, even halfway through sending, is noticed at once (its
+    pipe ends) instead of being waited for. At most two batches per worker are in flight,
+    so memory stays flat. Workers are Python started afresh by `subprocess`, not by
+    multiprocessing: its spawning starts a resource tracker process too (13 MiB RSS, 8 MiB
+    PSS, BENCHMARKS.md round 19), and a caller's script needs the
+    `if __name__ == "__main__":` guard, which these workers do not."""
 
     def __init__(self, jobs: int, work: Callable[[object, object], object],
                  setup: Callable[..., object], *args: object):
-        # spawn, not fork: the main process may run threads (a progress bar) and holds
-        # open database connections that a forked child must not inherit
+        # started afresh, not forked: the main process may run threads (a progress bar) and
+        # holds open database connections that a forked child must not inherit
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
-        context = multiprocessing.get_context("spawn")
         self._work = work
         self._workers: list[_Worker] = []
         self._waiting: deque[_Worker] = deque()
         self._limit = 2 * jobs
         self._turn = 0
-        # Ctrl-C while a worker starts would interrupt its interpreter's start-up with a
-        # traceback: it is held back while they are started (they inherit the hold until
-        # they ignore it), then the main process gets it
-        writers = []
+        start = [_dumps(sys.path), _dumps((setup, args))]  # raises here if they cannot travel
         try:
-            for _ in range(jobs):
-                # made before the hold: the first queue starts multiprocessing's resource
-                # tracker, whose start-up lets Ctrl-C through again
-                tasks = context.Queue()
-                tasks.cancel_join_thread()  # at exit, never wait on a worker that is gone
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_serve, daemon=True,
-                                          args=(tasks, writer, setup, args))
-                self._workers.append(_Worker(process, tasks, reader))
-                writers.append(writer)
+            # Ctrl-C while a worker starts would interrupt its interpreter's start-up with
+            # a traceback: it is held back while they are started (they inherit the hold
+            # until they ignore it), then the main process gets it
             with _ctrl_c_held():
-                for worker, writer in zip(self._workers, writers, strict=True):
-                    worker.process.start()
-                    writer.close()  # the worker holds the only writing end: its death ends it
+                for _ in range(jobs):
+                    self._workers.append(_Worker(subprocess.Popen(
+                        [sys.executable, "-c", WORKER], stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE)))
+            for worker in self._workers:
+                for data in start:
+                    worker.send(data)
         except BaseException:
-            for writer in writers:
-                writer.close()
             self.close(failed=True)
             raise
 
@@ -200,12 +260,10 @@ class WorkerPool:
         """Sends a batch; yields the results of the batches that must be taken to make
         room."""
         worker = self._workers[self._turn % len(self._workers)]
-        # pickled here, not by the queue's feeder thread: a batch that cannot travel
-        # raises now instead of never reaching the worker
-        task = pickle.dumps((self._work, batch, False), protocol=pickle.HIGHEST_PROTOCOL)
+        task = _dumps((self._work, batch, False))  # a batch that cannot travel raises here
         self._turn += 1
         self._waiting.append(worker)  # first: a Ctrl-C from here on leaves it to be killed
-        worker.tasks.put(task)
+        worker.send(task)
         while len(self._waiting) > self._limit:
             yield self._take()
 
@@ -222,9 +280,9 @@ class WorkerPool:
         if self._waiting or len(tasks) != len(self._workers):
             raise ValueError("stream() needs an idle pool and one task per worker")
         for worker, task in zip(self._workers, tasks, strict=True):
-            message = pickle.dumps((work, task, True), protocol=pickle.HIGHEST_PROTOCOL)
+            message = _dumps((work, task, True))
             self._waiting.append(worker)  # until its stream ends: killed on a failure
-            worker.tasks.put(message)
+            worker.send(message)
         turn = 0
         while self._waiting:
             worker = self._workers[turn % len(self._workers)]
@@ -254,32 +312,30 @@ class WorkerPool:
     @staticmethod
     def _receive(worker: _Worker) -> tuple[bool | None, object]:
         try:
-            return worker.results.recv()
-        except (EOFError, OSError):
-            worker.process.join(5)
-            raise WorkerStopped(_(
-                "a worker process stopped unexpectedly (exit code {code}; killed, or out "
-                "of memory?); nothing was written. Run again, or with --jobs 1").format(
-                    code=worker.process.exitcode)) from None
+            data = _read_frame(worker.results)
+        except OSError:
+            data = None
+        if data:
+            return pickle.loads(data)
+        try:
+            code = worker.process.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
+        raise WorkerStopped(_(
+            "a worker process stopped unexpectedly (exit code {code}; killed, or out "
+            "of memory?); nothing was written. Run again, or with --jobs 1").format(code=code))
 
     def close(self, failed: bool = False) -> None:
         """Stops the workers: told to finish, or killed when the run failed or a batch is
         still out (its worker may be stuck sending a result nobody will take)."""
         failed = failed or bool(self._waiting)
-        started = [w for w in self._workers if w.process.pid is not None]
-        for worker in started:
+        for worker in self._workers:
             if failed:
                 worker.process.kill()
-            elif worker.process.is_alive():
-                worker.tasks.put(None)
-        for worker in started:
-            worker.process.join(5 if failed else 60)
-            if worker.process.is_alive():  # a stop must never hang on a worker
-                worker.process.kill()
-                worker.process.join(5)
+            else:
+                worker.send(b"")  # the empty frame: finish
         for worker in self._workers:
-            worker.tasks.close()
-            worker.results.close()
+            worker.stop(5 if failed else 60)
 
     def __enter__(self) -> WorkerPool:
         return self

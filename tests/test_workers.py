@@ -68,6 +68,11 @@ def turns(_state, task):
             yield n
 
 
+# Where Ctrl-C is tested, the child takes it even if this process ignores it (as a
+# command started in the background by a non-interactive shell does, and its children)
+INTERRUPTIBLE = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+
 def _run(script: str, timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=timeout, **kwargs)
@@ -112,7 +117,7 @@ def test_streamed_results_come_back_in_turns_and_an_error_is_raised_where_it_fal
 
 def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
     done = _run("""if True:
-        import os, signal, time
+        import os, select, signal, time
         from exportkit.workers import WorkerPool, WorkerStopped
         from tests.test_workers import big, nothing
         pool = WorkerPool(1, big, nothing)
@@ -120,14 +125,14 @@ def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
             with pool:
                 list(pool.put(8 * 2**20))
                 worker = pool._workers[0]
-                while not worker.results.poll(0.05):  # the first bytes are in the pipe
-                    pass
+                while not select.select([worker.results], [], [], 0.05)[0]:
+                    pass  # until the first bytes are in the pipe
                 time.sleep(0.2)
                 os.kill(worker.process.pid, signal.SIGKILL)
                 list(pool.drain())
         except WorkerStopped as exc:
             print("stopped:", exc)
-        print("alive:", [w.process.is_alive() for w in pool._workers])
+        print("alive:", [w.process.poll() is None for w in pool._workers])
     """, timeout=60)
     assert "stopped: a worker process stopped unexpectedly (exit code -9" in done.stdout, (
         done.stdout, done.stderr)
@@ -137,7 +142,7 @@ def test_a_worker_killed_halfway_through_sending_is_reported_not_waited_for():
 
 def test_ctrl_c_while_waiting_for_the_last_batch_kills_the_worker_instead_of_waiting():
     # the worker is stuck sending a result nobody will take: waiting for it would hang
-    child = subprocess.Popen([sys.executable, "-c", """if True:
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTIBLE + """if True:
         from exportkit.workers import WorkerPool
         from tests.test_workers import nothing, slow_big
         pool = WorkerPool(1, slow_big, nothing)
@@ -147,7 +152,7 @@ def test_ctrl_c_while_waiting_for_the_last_batch_kills_the_worker_instead_of_wai
             list(pool.drain())
         except KeyboardInterrupt:
             pool.close()  # as a caller that does not pass on why it stops
-            print("stopped:", [w.process.is_alive() for w in pool._workers], flush=True)
+            print("stopped:", [w.process.poll() is None for w in pool._workers], flush=True)
     """], cwd=ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert child.stdout.readline().strip() == "waiting"
     time.sleep(0.2)
@@ -190,7 +195,7 @@ def test_an_error_in_a_worker_is_raised_where_the_batch_was_sent():
                 list(pool.drain())
         except ValueError as exc:
             print("raised:", exc)
-        print("alive:", [w.process.is_alive() for w in pool._workers])
+        print("alive:", [w.process.poll() is None for w in pool._workers])
     """)
     assert "raised: bad batch 0" in done.stdout, done.stderr
     assert "alive: [False, False]" in done.stdout
@@ -198,8 +203,7 @@ def test_an_error_in_a_worker_is_raised_where_the_batch_was_sent():
 
 def test_workers_start_with_ctrl_c_held_back_and_the_main_process_gets_it_again():
     # held from before a worker's interpreter starts until it ignores Ctrl-C: what makes a
-    # Ctrl-C at any moment of the start-up harmless (the resource tracker's own start-up,
-    # on the first pool of a process, lets it through: the pool starts that first)
+    # Ctrl-C at any moment of the start-up harmless
     done = _run("""if True:
         import signal
         from exportkit.workers import WorkerPool
@@ -214,7 +218,7 @@ def test_workers_start_with_ctrl_c_held_back_and_the_main_process_gets_it_again(
 
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
 def test_ctrl_c_while_workers_start_stops_without_tracebacks(delay):
-    script = """if True:
+    script = INTERRUPTIBLE + """if True:
         import sys, time
         from exportkit.workers import WorkerPool
         from tests.test_workers import echo, slow_start
@@ -237,6 +241,40 @@ def test_ctrl_c_while_workers_start_stops_without_tracebacks(delay):
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130, (out, err)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+
+
+def test_a_pool_starts_its_workers_and_no_other_process(tmp_path):
+    # multiprocessing's spawning also started a resource tracker, 13 MiB of a run's memory
+    # (BENCHMARKS.md, round 19); and a script without the `__main__` guard, run again in
+    # every spawned worker, failed
+    script = tmp_path / "unguarded.py"
+    script.write_text("""if True:
+        import os, sys
+        sys.path.insert(0, sys.argv[1])
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import children, echo, nothing
+        with WorkerPool(2, echo, nothing) as pool:
+            results = [*pool.put("a"), *pool.put("b"), *pool.drain()]
+            workers = sorted(w.process.pid for w in pool._workers)
+            print(results, children(os.getpid()) == workers, len(workers))
+    """)
+    done = subprocess.run([sys.executable, str(script), str(ROOT)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.strip() == "['a', 'b'] True 2", done.stderr
+
+
+def children(parent: int) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+        except (FileNotFoundError, ValueError, IndexError):
+            continue
+    return sorted(found)
 
 
 def _running(pid: int) -> bool:

@@ -38,8 +38,7 @@ class EnrollOptions:
     skip_bad: bool = False
     dry_run: bool = False
     batch_size: int = BATCH_SIZE
-    # processes that check the cells of a large file (exportkit.ingest.checking); beyond 1,
-    # a script calling this needs `if __name__ == "__main__":` (workers are spawned)
+    # processes that check the cells of a large file (exportkit.ingest.checking)
     jobs: int = 1
     check_chunk: int = CHECK_CHUNK
 
