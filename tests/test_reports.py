@@ -51,6 +51,14 @@ def test_exports_by_commodity_show_growth_per_commodity(enrolled):
     assert jimbe["growth"] == pytest.approx(14_968_512_300 / jimbe["2024"] - 1)
 
 
+def test_groups_with_equal_totals_come_in_name_order(enrolled):
+    for commodity in ("Kopi", "Cengkeh", "Vanili"):
+        ok("add", "export", "--regency", "Kota Ambon", "--commodity", commodity, "--year",
+           "2025", "--value", "500", "--currency", "IDR")
+    rows = _json("report", "exports", "--by", "commodity", "--regency", "Ambon")["rows"]
+    assert [r["commodity"] for r in rows] == ["Cengkeh", "Kopi", "Vanili"]
+
+
 def test_a_missing_rate_names_the_currency_and_year(enrolled):
     ok("add", "export", "--regency", "Kota Mojokerto", "--commodity", "Sepatu", "--year",
        "2020", "--value", "1000", "--currency", "EUR")

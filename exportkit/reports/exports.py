@@ -79,8 +79,11 @@ def export_totals(database, query: ExportQuery) -> tuple[list[int], dict[str, di
     # the business table only when its name is the group: a national registry's export
     # records would otherwise each look up their business
     source = E.outerjoin(B, E.c.business_id == B.c.id) if group is B.c.name else E
+    # grouped by currency first: grouped by year or destination first, SQLite walks the
+    # (year, destination) index and looks every record up in the table, 2-3x slower than
+    # reading the table in order (BENCHMARKS.md, round 19); a filter still uses its index
     statement = (select(key, E.c.year, E.c.currency, func.sum(E.c.value).label("value"))
-                 .select_from(source).group_by(key, E.c.year, E.c.currency))
+                 .select_from(source).group_by(E.c.currency, key, E.c.year))
     if query.years:
         statement = statement.where(E.c.year.in_(query.years))
     for text, column in ((query.regency, E.c.regency), (query.province, E.c.province)):
@@ -129,7 +132,7 @@ def exports_report(database, query: ExportQuery) -> Report:
         country = ((country_name(group, current_language()) if len(group) == 2 else "",)
                    if named else ())
         rows.append((group, *country, *values, sum(v for v in values if v), change))
-    rows.sort(key=lambda r: -r[-2])
+    rows.sort(key=lambda r: (-r[-2], r[0]))  # equal totals by name, as SQL gives any order
     keys = [query.by, *(["country"] if named else []), *(str(y) for y in years), "total",
             "growth"]
     formats = {str(y): money for y in years} | {"total": money, "growth": "percent"}
