@@ -244,7 +244,12 @@ class Memo:
     one gap closed), so one scoring run (one rubric, market and day) shares one Memo.
     Bounded, so memory stays flat: a full table drops its oldest entry."""
 
-    TOTALS = 10_000       # each limit keeps the table to about 10 MiB
+    # Measured on bench/run.py's registry (BENCHMARKS.md, round 19): of a worker's 18,275
+    # look-ups of totals in 20,666 businesses, 36% hit with 10,000 kept and 33% with
+    # 2,500, for the same CPU time and 2.3 MiB less a worker; results and dimensions
+    # take 2,879 and 2,407 distinct keys, and results kept below that thrash (half of
+    # them kept: scoring took 1.8x as long)
+    TOTALS = 2_500
     RESULTS = 3_000       # an assessment with its texts is a few KiB
     DIMENSIONS = 10_000
 
