@@ -240,6 +240,9 @@ class WorkerPool:
         self._limit = 2 * jobs
         self._turn = 0
         start = [_dumps(sys.path), _dumps((setup, args))]  # raises here if they cannot travel
+        # exportkit itself found where this process found it (a checkout a caller put on
+        # sys.path, not installed), before the first task sets the path
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         try:
             # Ctrl-C while a worker starts would interrupt its interpreter's start-up with
             # a traceback: it is held back while they are started (they inherit the hold
@@ -248,7 +251,7 @@ class WorkerPool:
                 for _ in range(jobs):
                     self._workers.append(_Worker(subprocess.Popen(
                         [sys.executable, "-c", WORKER], stdin=subprocess.PIPE,
-                        stdout=subprocess.PIPE)))
+                        stdout=subprocess.PIPE, env=env)))
             for worker in self._workers:
                 for data in start:
                     worker.send(data)

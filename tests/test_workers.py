@@ -5,6 +5,7 @@ a time limit, so a hang fails the test instead of stopping the suite."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -56,6 +57,10 @@ def held_at_start() -> bool:
 
 def state(state, _batch):
     return state
+
+
+def where(_state, _batch) -> str:
+    return sys.modules["exportkit"].__file__
 
 
 def turns(_state, task):
@@ -261,6 +266,28 @@ def test_a_pool_starts_its_workers_and_no_other_process(tmp_path):
     done = subprocess.run([sys.executable, str(script), str(ROOT)], capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.strip() == "['a', 'b'] True 2", done.stderr
+
+
+def test_workers_run_the_exportkit_the_main_process_imported(tmp_path):
+    # a checkout a caller put on sys.path, not installed: the workers import it, not the
+    # installed one (or none)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "exportkit", checkout / "exportkit",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    script = tmp_path / "caller.py"
+    script.write_text(f"""if True:
+        import sys
+        sys.path[:0] = [{str(checkout)!r}, {str(ROOT)!r}]
+        import exportkit
+        from exportkit.workers import WorkerPool
+        from tests.test_workers import nothing, where
+        with WorkerPool(1, where, nothing) as pool:
+            found = [*pool.put(None), *pool.drain()]
+        print(exportkit.__file__.startswith({str(checkout)!r}), found == [exportkit.__file__])
+    """)
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert done.stdout.split() == ["True", "True"], done.stderr
 
 
 def children(parent: int) -> list[int]:
