@@ -92,10 +92,9 @@ WORKER = "from exportkit.workers import serve; serve()"
 
 
 def serve() -> None:
-    """A worker's life (`python -c WORKER`): tasks in on stdin, results out on stdout,
-    anything printed to stderr. The first task is the main process's import path, the
-    second `setup` and its arguments; then batches, each answered in turn, until the empty
-    frame."""
+    """A worker's life (`python -P -c WORKER`): tasks in on stdin, results out on stdout,
+    anything printed to stderr. The first task is `setup` and its arguments; then
+    batches, each answered in turn, until the empty frame."""
     # Ctrl-C reaches the whole process group: the main process stops the run (and rolls it
     # back); a worker just stops with it, without a traceback of its own
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -104,7 +103,6 @@ def serve() -> None:
     sys.stdout = sys.stderr
     tasks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     threading.Thread(target=_take_in, args=(sys.stdin.buffer, tasks), daemon=True).start()
-    sys.path[:] = pickle.loads(tasks.get())  # where the main process finds setup and work
     try:
         setup, args = pickle.loads(tasks.get())
         state = setup(*args)  # what every batch of this worker shares (rules, a memo, plans)
@@ -239,9 +237,10 @@ class WorkerPool:
         self._waiting: deque[_Worker] = deque()
         self._limit = 2 * jobs
         self._turn = 0
-        start = [_dumps(sys.path), _dumps((setup, args))]  # raises here if they cannot travel
-        # exportkit itself found where this process found it (a checkout a caller put on
-        # sys.path, not installed), before the first task sets the path
+        start = _dumps((setup, args))  # raises here if they cannot travel
+        # modules found where this process finds them (exportkit too, from a checkout a
+        # caller put on sys.path); -P: not first in the current folder, where a file named
+        # like a module of the standard library would be taken for it
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
         try:
             # Ctrl-C while a worker starts would interrupt its interpreter's start-up with
@@ -250,11 +249,10 @@ class WorkerPool:
             with _ctrl_c_held():
                 for _ in range(jobs):
                     self._workers.append(_Worker(subprocess.Popen(
-                        [sys.executable, "-c", WORKER], stdin=subprocess.PIPE,
+                        [sys.executable, "-P", "-c", WORKER], stdin=subprocess.PIPE,
                         stdout=subprocess.PIPE, env=env)))
             for worker in self._workers:
-                for data in start:
-                    worker.send(data)
+                worker.send(start)
         except BaseException:
             self.close(failed=True)
             raise
