@@ -19,7 +19,7 @@ from exportkit.fact_rows import RawGroup, group, groups
 from exportkit.i18n import _
 from exportkit.registry.assessments import new_batch, store
 from exportkit.registry.facts import CHUNK, Selection, iter_chunks
-from exportkit.score_workers import Scoring, scoring_pool
+from exportkit.score_workers import WORKER_BATCH, Scoring, batches, scoring_pool
 from exportkit.snapshots import BLOCKED, LEVEL, PRODUCT_ID, TOTAL, Details, Rows, rows
 
 STORE_BATCH = 2000  # snapshots written per bulk insert
@@ -74,7 +74,7 @@ def load_rules(rubric_path: Path | None, market_text: str | None):
 def assess(database, selection: Selection, rubric, market, today: date, *,
            with_businesses: bool = True, save: bool = True, keep: int = 0,
            progress: Callable[[int], None] | None = None, jobs: int = 1,
-           chunk: int = CHUNK) -> AssessRun:
+           chunk: int = CHUNK, worker_batch: int = WORKER_BATCH) -> AssessRun:
     """Scores the selection a business at a time (its products, then the business with its
     best product) and stores every snapshot in one transaction.
 
@@ -84,7 +84,9 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
     one chunk, the rest is scored by `jobs` - 1 worker processes (starting them is not
     worth it for less; a selection of one chunk is scored here). A scoring memo grows by
     some 30 KiB a business, and the memory a process takes is not given back: so the
-    main process, which reads and stores for the workers, scores no more than it keeps."""
+    main process, which reads and stores for the workers, scores no more than it keeps.
+    chunk: products read from the registry at a time; worker_batch: products sent to a
+    worker at a time (score_workers.WORKER_BATCH: a worker's memory grows with it)."""
     from exportkit.registry.models import utcnow
 
     scoring = Scoring(rubric, market, today, with_businesses)
@@ -155,8 +157,9 @@ def assess(database, selection: Selection, rubric, market, today: date, *,
             else:
                 sent = [completed] if completed else []
             for raw_groups in sent:
-                for batch in pool.put(raw_groups):
-                    take(batch)
+                for out in batches(raw_groups, worker_batch):
+                    for batch in pool.put(out):
+                        take(batch)
         if pool is None:  # a selection of one chunk
             for raw_groups in held:
                 score_here(raw_groups)

@@ -10,7 +10,7 @@ the database or imports it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,6 +67,31 @@ def _score(state: tuple[Scoring, object, Details], groups: Sequence[RawGroup]) -
 
 
 # -- in the main process ---------------------------------------------------------------------
+
+# Products a batch sent to a worker. A worker holds the batch it scores as objects, the
+# next as a pickle, and its results until they are taken: memory grows with the batch.
+# score --all at 100k businesses with two workers, all processes' PSS: batches of the
+# 2,000 products read at a time, 149 MiB; of 1,000, 133; of 500, 127 (and 133 at 1M,
+# against 155.6), for about 7% more wall time. Reading the registry 500 products at a time
+# instead saved as much and took 19% longer at 1M (BENCHMARKS.md, round 20).
+WORKER_BATCH = 500
+
+
+def batches(raw_groups: Sequence[RawGroup], products: int = WORKER_BATCH
+            ) -> Iterator[list[RawGroup]]:
+    """The groups in order, in batches of whole businesses: a batch ends with the business
+    that brings it to `products` products or more."""
+    batch: list[RawGroup] = []
+    count = 0
+    for raw in raw_groups:
+        batch.append(raw)
+        count += len(raw.rows)
+        if count >= products:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
 
 def scoring_pool(jobs: int, scoring: Scoring) -> WorkerPool:
     """Groups out to `jobs` workers, their snapshot rows back in sending order."""

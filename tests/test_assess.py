@@ -71,6 +71,35 @@ def test_scoring_in_worker_processes_stores_what_scoring_in_process_stores(
         (r.business_id, r.product_id, r.assessment) for r in here.results]
 
 
+def test_a_chunk_read_goes_to_the_workers_in_batches_of_whole_businesses(enrolled, monkeypatch):
+    # the registry is read 30 products at a time and each chunk's businesses go out in
+    # batches of about 4 products (a worker holds two batches: their size is its memory);
+    # the stored rows are those of a run scored in process, in the same order
+    import exportkit.assess
+
+    calls = []  # the batches made of each chunk's businesses
+    real = exportkit.assess.batches
+    monkeypatch.setattr(exportkit.assess, "batches",
+                        lambda groups, products: calls.append(list(real(groups, products)))
+                        or calls[-1])
+    rubric, market = load_rules(None, "AE")
+    today = date(2026, 11, 23)
+    here = assess(enrolled, Selection(), rubric, market, today)
+    n = here.products + here.businesses
+    there = assess(enrolled, Selection(), rubric, market, today, jobs=3, chunk=30,
+                   worker_batch=4)
+    assert there.workers == 2
+    assert _stored(enrolled, range(n + 1, 2 * n + 1)) == _stored(enrolled, range(1, n + 1))
+    sent = [b for made in calls for b in made]
+    assert len(calls) > 2 and len(sent) > 2 * len(calls)
+    for made in calls:  # a batch ends with the business that brings it to 4 products
+        sizes = [sum(len(raw.rows) for raw in b) for b in made]
+        assert all(size >= 4 for size in sizes[:-1])
+        assert all(size - len(b[-1].rows) < 4 for size, b in zip(sizes, made, strict=True))
+    ids = [raw.business_id for b in sent for raw in b]
+    assert ids == sorted(set(ids))  # each business once, whole, in the registry's order
+
+
 @pytest.mark.parametrize("keep", [0, 5])
 def test_with_workers_the_main_process_scores_only_the_businesses_it_keeps(
         enrolled, monkeypatch, keep):
