@@ -86,6 +86,48 @@ class Progress:
             self.admin.close()
 
 
+def _stopped_part_way(backend: str, db: str, big: Path, out: Path, stop: signal.Signals
+                      ) -> int:
+    """Runs `enroll big` and sends it `stop` about a third of the way into its write
+    transaction; returns its exit code once it has ended (and, on PostgreSQL, its session
+    with it)."""
+    app_name = f"exportkit-crash-{uuid.uuid4().hex[:8]}"
+    progress = Progress(backend, db, app_name)
+    try:
+        with out.open("w") as stream:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "exportkit", "enroll", str(big), "--db", db, "--json"],
+                stdout=stream, stderr=subprocess.STDOUT,
+                # SQLite's default small page cache, so the open transaction spills pages
+                # into the -wal file before it commits: the case to survive
+                env={**os.environ, "PGAPPNAME": app_name, "EXPORTKIT_SQLITE_CACHE_KIB": "2000"})
+            try:
+                deadline = time.monotonic() + TIMEOUT
+                while not (progress.written() - progress.start >= INSIDE[backend]
+                           and progress.in_transaction()):
+                    assert process.poll() is None, (
+                        f"the import ended (exit {process.returncode}) before it could be "
+                        f"stopped: make the file bigger\n{out.read_text()}")
+                    assert time.monotonic() < deadline, "the import never got going"
+                    time.sleep(0.05)
+                assert process.poll() is None
+                os.kill(process.pid, stop)
+                code = process.wait(timeout=60)
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+        if backend == "postgres":
+            # The server notices the dead client (or the rollback), and ends the session.
+            deadline = time.monotonic() + 60
+            while progress.sessions():
+                assert time.monotonic() < deadline, "the stopped import's session lingers"
+                time.sleep(0.1)
+    finally:
+        progress.close()
+    return code
+
+
 def test_an_import_killed_part_way_leaves_a_sound_registry(backend, fresh_registry, tmp_path):
     db = fresh_registry
     rows = ROWS[backend]
@@ -96,40 +138,8 @@ def test_an_import_killed_part_way_leaves_a_sound_registry(backend, fresh_regist
     assert len(committed) == COMMITTED
     close_all()
 
-    app_name = f"exportkit-crash-{uuid.uuid4().hex[:8]}"
-    progress = Progress(backend, db, app_name)
-    try:
-        with (tmp_path / "killed.out").open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "exportkit", "enroll", str(big), "--db", db, "--json"],
-                stdout=out, stderr=subprocess.STDOUT,
-                # SQLite's default small page cache, so the open transaction spills pages
-                # into the -wal file before it commits: the case to survive
-                env={**os.environ, "PGAPPNAME": app_name, "EXPORTKIT_SQLITE_CACHE_KIB": "2000"})
-            try:
-                deadline = time.monotonic() + TIMEOUT
-                while not (progress.written() - progress.start >= INSIDE[backend]
-                           and progress.in_transaction()):
-                    assert process.poll() is None, (
-                        f"the import ended (exit {process.returncode}) before it could be "
-                        f"killed: make the file bigger\n{(tmp_path / 'killed.out').read_text()}")
-                    assert time.monotonic() < deadline, "the import never got going"
-                    time.sleep(0.05)
-                assert process.poll() is None
-                os.kill(process.pid, signal.SIGKILL)
-                assert process.wait(timeout=60) == -signal.SIGKILL
-            finally:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-        if backend == "postgres":
-            # The server notices the dead client, rolls back and ends the session.
-            deadline = time.monotonic() + 60
-            while progress.sessions():
-                assert time.monotonic() < deadline, "the killed import's session lingers"
-                time.sleep(0.1)
-    finally:
-        progress.close()
+    code = _stopped_part_way(backend, db, big, tmp_path / "killed.out", signal.SIGKILL)
+    assert code == -signal.SIGKILL
 
     if backend == "sqlite":
         assert Path(db + "-wal").exists()  # killed inside the transaction: nothing cleaned
@@ -162,3 +172,24 @@ def test_an_import_killed_part_way_leaves_a_sound_registry(backend, fresh_regist
             assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         finally:
             connection.close()
+
+
+def test_an_import_stopped_by_sigterm_rolls_back_and_says_so(backend, fresh_registry,
+                                                             tmp_path):
+    # `kill`, a service manager or a shut-down sends SIGTERM: the import stops as Ctrl-C
+    # stops it, its transaction rolled back, with one line and exit code 143
+    db = fresh_registry
+    head = business_file(tmp_path / "usaha-awal.csv", COMMITTED)
+    ok("enroll", head, "--db", db)
+    committed = nibs(db)
+    close_all()
+    big = business_file(tmp_path / "usaha-besar.csv", ROWS[backend])
+    out = tmp_path / "stopped.out"
+    assert _stopped_part_way(backend, db, big, out, signal.SIGTERM) == 143
+    said = out.read_text()
+    assert "Traceback" not in said
+    assert said.strip().splitlines() == [
+        "error: stopped (SIGTERM); nothing more was written"], said
+    assert nibs(db) == committed
+    close_all()
+

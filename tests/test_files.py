@@ -1,13 +1,19 @@
 """Files written whole or not at all (exportkit.files): reports, exports."""
 
 import os
+import signal
 import stat
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from exportkit.files import written_whole
+from tests.conftest import ok
+from tests.test_crash import business_file
 
 
 def test_a_write_that_fails_leaves_the_file_that_was_there(tmp_path):
@@ -82,3 +88,33 @@ def test_errors_name_the_file_as_given(tmp_path):
         pass
     assert folder.value.filename == str(tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_being_written_when_sigterm_comes_is_left_as_it_was(tmp_path):
+    # the hidden copy a report or list is written into (exportkit.files.written_whole)
+    # is removed, and the file it would have replaced is untouched
+    db = str(tmp_path / "r.db")
+    ok("enroll", business_file(tmp_path / "usaha.csv", 30_000), "--db", db)
+    target = tmp_path / "usaha-list.csv"
+    target.write_bytes(b"the earlier list")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "exportkit", "list", "businesses", "--db", db, "--format",
+         "csv", "-o", str(target)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(tmp_path.glob(".usaha-list.csv.*.partial")):
+            assert process.poll() is None, process.communicate()[0]
+            assert time.monotonic() < deadline, "the list never started writing"
+            time.sleep(0.002)  # the list takes about 0.3 s to write
+        os.kill(process.pid, signal.SIGTERM)
+        said = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 143, said
+    assert said.strip().splitlines() == [
+        "error: stopped (SIGTERM); nothing more was written"], said
+    assert target.read_bytes() == b"the earlier list"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

@@ -86,4 +86,10 @@ def root(
 
 
 def main() -> None:
-    app()
+    from exportkit.cli.common import Terminated, stop_on_sigterm
+
+    stop_on_sigterm()
+    try:
+        app()
+    except Terminated:  # outside a command (while Typer parses, a command loads): quietly
+        sys.exit(143)

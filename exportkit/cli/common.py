@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,6 +62,22 @@ def command(app: typer.Typer, name: str, **settings) -> Callable[[Callable], Cal
     return register
 
 
+class Terminated(BaseException):
+    """SIGTERM (`kill`, a service manager, a shut-down), raised where the command is, so it
+    stops as Ctrl-C stops it: the write under way rolled back, a file being written left
+    as it was, the worker processes stopped. Python's own default would end the process
+    on the spot, leaving the hidden copy of a file being written behind."""
+
+
+def _terminated(_signum, _frame) -> None:
+    raise Terminated
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM raises Terminated in this (the main) thread from now on."""
+    signal.signal(signal.SIGTERM, _terminated)
+
+
 def handle_errors(command: Callable) -> Callable:
     """Turns the core's exceptions into a clear message and an exit code: no traceback."""
 
@@ -97,6 +114,8 @@ def handle_errors(command: Callable) -> Callable:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
         except KeyboardInterrupt:
             fail(_("interrupted; nothing more was written"), 130)
+        except Terminated:
+            fail(_("stopped (SIGTERM); nothing more was written"), 143)
         except Exception as exc:  # a bug: one line, the traceback on request
             if os.environ.get("EXPORTKIT_DEBUG"):
                 raise
