@@ -59,7 +59,26 @@ def written_whole(path: Path, *, binary: bool = False, encoding: str = "utf-8"
         os.fchmod(handle, stat.S_IMODE(found.st_mode) if found else _default_mode())
         with os.fdopen(handle, mode, **options) as out:
             yield out
+            # on the disk before it takes the name: after a power cut the name holds the
+            # old file or the whole new one, not an empty file the rename got to first
+            out.flush()
+            os.fsync(out.fileno())
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    synced_folder(target.parent)
+
+
+def synced_folder(folder: Path) -> None:
+    """The folder's entries on the disk (a rename into it), where the system allows it."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:  # Windows cannot open a folder; nothing to do there
+        return
+    try:
+        os.fsync(handle)
+    except OSError:  # a file system that does not sync folders
+        pass
+    finally:
+        os.close(handle)

@@ -118,3 +118,23 @@ def test_a_file_being_written_when_sigterm_comes_is_left_as_it_was(tmp_path):
         "error: stopped (SIGTERM); nothing more was written"], said
     assert target.read_bytes() == b"the earlier list"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_the_new_file_is_on_the_disk_before_it_takes_the_name(tmp_path, monkeypatch):
+    # after a power cut the name holds the old report or the whole new one: the copy is
+    # synced before the rename, and the folder (the rename itself) after it
+    path = tmp_path / "report.csv"
+    path.write_text("last week\n")
+    synced = []
+    real = os.fsync
+
+    def fsync(fd):
+        synced.append((Path(os.readlink(f"/proc/self/fd/{fd}")), path.read_text()))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with written_whole(path) as out:
+        out.write("this week\n")
+    assert [(where.name.endswith(".partial"), before) for where, before in synced] == [
+        (True, "last week\n"), (False, "this week\n")]
+    assert synced[1][0] == tmp_path

@@ -133,3 +133,21 @@ def test_a_merge_into_an_empty_registry_holds_what_the_source_holds(enrolled, tm
     ok("db", "merge", enrolled.url.removeprefix("sqlite:///"), "--db", empty)
     assert _dump(open_registry(str(empty))) == _dump(enrolled)
     assert count(enrolled, "product WHERE gtin IS NOT NULL") > 20
+
+
+def test_a_backup_that_fails_leaves_no_half_copy(enrolled, tmp_path, monkeypatch):
+    folder = tmp_path / "backup"
+    ok("db", "backup", folder / "registry.db")
+    before = (folder / "registry.db").read_bytes()
+    real = sqlite3.connect
+
+    def full_disk(path, *args, **kwargs):
+        if str(path).endswith(".partial"):
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", full_disk)
+    result = invoke("db", "backup", folder / "registry.db")
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["registry.db"]
+    assert (folder / "registry.db").read_bytes() == before

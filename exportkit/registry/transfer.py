@@ -206,6 +206,8 @@ def backup_sqlite(database, path: Path) -> None:
     import os
     import sqlite3
 
+    from exportkit.files import synced_folder
+
     if not database.is_sqlite:
         raise UsageError(
             _("db backup copies SQLite registries; for PostgreSQL use pg_dump, e.g. "
@@ -215,13 +217,18 @@ def backup_sqlite(database, path: Path) -> None:
     temporary = path.with_name(path.name + ".partial")
     temporary.unlink(missing_ok=True)
     os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY, 0o600))
-    raw = database.engine.raw_connection()
     try:
-        target = sqlite3.connect(temporary)
+        raw = database.engine.raw_connection()
         try:
-            raw.driver_connection.backup(target)
+            target = sqlite3.connect(temporary)
+            try:
+                raw.driver_connection.backup(target)  # synced by SQLite as it commits
+            finally:
+                target.close()
         finally:
-            target.close()
-    finally:
-        raw.close()
-    temporary.replace(path)
+            raw.close()
+        temporary.replace(path)
+    except BaseException:  # a full disk, Ctrl-C: no half copy left beside the backups
+        temporary.unlink(missing_ok=True)
+        raise
+    synced_folder(path.parent)
