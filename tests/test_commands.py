@@ -72,6 +72,26 @@ def test_list_filters_sort_and_limit(enrolled):
     assert len(limited["rows"]) == 3
 
 
+def test_a_terminal_list_shows_its_first_rows_and_says_how_many_there_are(enrolled,
+                                                                         monkeypatch):
+    # a national registry's million rows are held at once to lay out a terminal's table:
+    # without --limit the terminal shows the first TERMINAL_ROWS and says how to get more
+    monkeypatch.setattr("exportkit.cli.listing.TERMINAL_ROWS", 7)
+    shown = ok("list", "businesses", "--sort", "name").stdout
+    everything = json.loads(ok("list", "businesses", "--sort", "name", "-f", "json").stdout)
+    names = [r["name"] for r in everything["rows"]]
+    assert len(names) == count(enrolled, "business") == 50
+    assert "50 row(s)" in shown
+    assert "the first 7 of 50 rows: --limit N for another number" in " ".join(
+        ok("list", "businesses").output.split())
+    assert [n for n in names if n[:12] in shown] == names[:7]  # a name is cut to fit
+    assert "the first" not in ok("list", "businesses", "--limit", "9").stdout
+    assert len(json.loads(ok("list", "businesses", "--limit", "9", "-f", "json").stdout)[
+        "rows"]) == 9
+    monkeypatch.setattr("exportkit.cli.listing.TERMINAL_ROWS", 50)
+    assert "the first" not in ok("list", "businesses").stdout
+
+
 def test_list_exports_by_destination_name_in_indonesian(enrolled):
     data = json.loads(ok("list", "exports", "--destination", "Tiongkok", "--year", "2025",
                          "-f", "json").stdout)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from itertools import islice
 from typing import Annotated
 
 import typer
 
-from exportkit.cli.common import emit, handle_errors
+from exportkit.cli.common import emit, errors, handle_errors
 from exportkit.cli.options import Db, Format, ListFormat, Output
 from exportkit.i18n import _
 from exportkit.labels import label, labels
+
+TERMINAL_ROWS = 1000  # rows a list shows in the terminal without --limit
 
 
 class What(StrEnum):
@@ -72,9 +75,20 @@ def list_command(
         title = _("{what}: {n} row(s)").format(what=label(what.value), n=count)
         emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)
 
-    if fmt is ListFormat.table:  # a terminal's table is laid out from all its rows
+    if fmt is ListFormat.table and limit is not None:
         names, rows = list_rows(database, what.value, filters, **options)
         show(names, len(rows), rows)
+        return
+    if fmt is ListFormat.table:
+        # a terminal's table is laid out from all its rows, held at once: a national
+        # registry's million would take minutes and gigabytes to show nobody
+        with listed(database, what.value, filters, **options) as (names, count, rows):
+            first = list(islice(rows, TERMINAL_ROWS))
+        show(names, count, first)
+        if count > len(first):  # under the table, where the eye is when it ends
+            errors.print(_("the first {shown} of {count} rows: --limit N for another "
+                           "number, --format csv -o FILE for every row").format(
+                shown=len(first), count=count), markup=False, highlight=False)
         return
     with listed(database, what.value, filters, **options) as (names, count, rows):
         show(names, count, rows)  # a file: the rows streamed as they are written
