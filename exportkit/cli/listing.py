@@ -38,7 +38,9 @@ def list_command(
     search: Annotated[str | None, typer.Option("--search", "-s", help=_("Text to find."))] = None,
     sort: Annotated[str | None, typer.Option(help=_("Column to sort by."))] = None,
     desc: Annotated[bool, typer.Option("--desc", help=_("Sort descending."))] = False,
-    limit: Annotated[int | None, typer.Option(help=_("At most this many rows."))] = None,
+    limit: Annotated[int | None, typer.Option(help=_(
+        "At most this many rows (in the terminal: {shown} unless given).").format(
+            shown=TERMINAL_ROWS))] = None,
     include_contacts: Annotated[bool, typer.Option(
         "--include-contacts", help=_("Show contact persons, phones and e-mails."))] = False,
     fmt: Format = ListFormat.table,
