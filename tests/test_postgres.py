@@ -156,3 +156,34 @@ def test_migration_3_drops_the_unused_indexes_on_postgresql(pg_url):
     assert versions == list(range(1, LATEST + 1))
     assert not names & set(DROPPED_IN_3)
     assert "product_business_id_name_key_key" in names  # the unique index that serves instead
+
+
+
+def test_an_interruption_inside_a_copy_leaves_a_rollback_that_works(pg_url, monkeypatch):
+    # psycopg cancels a statement that Ctrl-C or SIGTERM interrupts, but not a COPY
+    # interrupted as it starts: the connection is left in the middle of it, and the
+    # rollback after the interruption failed in its place ("another command is already
+    # in progress"), with a traceback. Here the interruption comes as the server has
+    # entered the COPY, before the first row (where a signal came in a real import).
+    from exportkit.registry import driver
+
+    real_start = psycopg.Cursor._start_copy_gen
+
+    def interrupted_start(cursor, *args, **kwargs):
+        yield from real_start(cursor, *args, **kwargs)  # the server is in the COPY now
+        raise KeyboardInterrupt  # as a signal arriving before psycopg returns
+
+    database = open_registry(pg_url)
+    monkeypatch.setattr(psycopg.Cursor, "_start_copy_gen", interrupted_start)
+    with database.writer() as connection:
+        transaction = connection.begin()
+        with pytest.raises(KeyboardInterrupt):
+            driver.insert_many(connection, "exchange_rate",
+                               ["currency", "year", "rate", "source"],
+                               [("XAA", 2031, 1.0, None)])
+        transaction.rollback()
+    monkeypatch.undo()
+    with database.reader() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT count(*) FROM exchange_rate WHERE year = 2031").scalar_one() == 0
+    ok("rates", "list", "--db", pg_url)  # the registry serves the next command

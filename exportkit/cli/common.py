@@ -62,11 +62,13 @@ def command(app: typer.Typer, name: str, **settings) -> Callable[[Callable], Cal
     return register
 
 
-class Terminated(BaseException):
+class Terminated(KeyboardInterrupt):
     """SIGTERM (`kill`, a service manager, a shut-down), raised where the command is, so it
     stops as Ctrl-C stops it: the write under way rolled back, a file being written left
     as it was, the worker processes stopped. Python's own default would end the process
-    on the spot, leaving the hidden copy of a file being written behind."""
+    on the spot, leaving the hidden copy of a file being written behind. A Ctrl-C to
+    libraries too: psycopg cancels the query under way only for one, and without that
+    cancel the rollback after it fails (the connection still busy)."""
 
 
 def _terminated(_signum, _frame) -> None:
@@ -112,10 +114,10 @@ def handle_errors(command: Callable) -> Callable:
             fail(_("the registry failed: {reason}").format(reason=str(reason).splitlines()[0]))
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+        except Terminated:  # before KeyboardInterrupt, which it is
+            fail(_("stopped (SIGTERM); nothing more was written"), 143)
         except KeyboardInterrupt:
             fail(_("interrupted; nothing more was written"), 130)
-        except Terminated:
-            fail(_("stopped (SIGTERM); nothing more was written"), 143)
         except Exception as exc:  # a bug: one line, the traceback on request
             if os.environ.get("EXPORTKIT_DEBUG"):
                 raise

@@ -95,6 +95,13 @@ def insert_many(connection: Connection, table: str, columns: list[str], rows: li
             # raised as SQLAlchemy raises a failed statement, so callers see one kind
             raise DBAPIError.instance(statement, None, exc, connection.dialect.dbapi.Error
                                       ) from exc
+        except BaseException:
+            # Ctrl-C or SIGTERM inside the COPY leaves the connection in the middle of it,
+            # where the rollback that follows would fail ("another command is already in
+            # progress") in place of the interruption: it is closed instead, and the
+            # server rolls its transaction back
+            connection.invalidate()
+            raise
         return
     placeholders = ", ".join([mark(connection)] * len(columns))
     connection.exec_driver_sql(
