@@ -135,19 +135,37 @@ def test_a_merge_into_an_empty_registry_holds_what_the_source_holds(enrolled, tm
     assert count(enrolled, "product WHERE gtin IS NOT NULL") > 20
 
 
-def test_a_backup_that_fails_leaves_no_half_copy(enrolled, tmp_path, monkeypatch):
+
+FULL_DISK = """if True:
+    import resource, signal, sys
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails instead
+    resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))
+    sys.argv = ["exportkit", "db", "backup", {target!r}]
+    from exportkit.launch import main
+    main()
+"""
+
+
+def test_a_backup_that_fails_leaves_no_half_copy(enrolled, tmp_path):
+    # A disk that fills up as the copy is written (the process may not grow a file past
+    # 64 KiB): the earlier backup stays, alone, and the message says what happened
+    import subprocess
+    import sys
+
     folder = tmp_path / "backup"
-    ok("db", "backup", folder / "registry.db")
-    before = (folder / "registry.db").read_bytes()
-    real = sqlite3.connect
-
-    def full_disk(path, *args, **kwargs):
-        if str(path).endswith(".partial"):
-            raise OSError(28, "No space left on device", str(path))
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite3, "connect", full_disk)
-    result = invoke("db", "backup", folder / "registry.db")
-    assert result.exit_code == 1 and "No space left on device" in result.output
+    target = folder / "registry.db"
+    ok("db", "backup", target)
+    before = target.read_bytes()
+    assert len(before) > 2 * 64 * 1024
+    run = subprocess.run([sys.executable, "-c", FULL_DISK.format(limit=64 * 1024,
+                                                                 target=str(target))],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr
+    said = run.stderr.strip().splitlines()
+    # SQLite's reason: "disk I/O error" past a file size limit, "database or disk is
+    # full" on a full file system
+    assert len(said) == 1 and said[0].startswith(
+        f"error: cannot write the backup {target}: "), run.stderr
     assert sorted(p.name for p in folder.iterdir()) == ["registry.db"]
-    assert (folder / "registry.db").read_bytes() == before
+    assert target.read_bytes() == before

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import bindparam, select
 
 from exportkit import __version__
-from exportkit.errors import UsageError
+from exportkit.errors import RegistryError, UsageError
 from exportkit.files import written_whole
 from exportkit.i18n import _
 from exportkit.registry.bulk import (
@@ -217,6 +217,7 @@ def backup_sqlite(database, path: Path) -> None:
     temporary = path.with_name(path.name + ".partial")
     temporary.unlink(missing_ok=True)
     os.close(os.open(temporary, os.O_CREAT | os.O_WRONLY, 0o600))
+    journal = temporary.with_name(temporary.name + "-journal")  # SQLite's, as it writes
     try:
         raw = database.engine.raw_connection()
         try:
@@ -225,10 +226,14 @@ def backup_sqlite(database, path: Path) -> None:
                 raw.driver_connection.backup(target)  # synced by SQLite as it commits
             finally:
                 target.close()
+        except sqlite3.Error as exc:  # a full disk: "database or disk is full"
+            raise RegistryError(_("cannot write the backup {path}: {reason}").format(
+                path=path, reason=exc)) from exc
         finally:
             raw.close()
         temporary.replace(path)
     except BaseException:  # a full disk, Ctrl-C: no half copy left beside the backups
         temporary.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
         raise
     synced_folder(path.parent)
