@@ -75,8 +75,12 @@ def test_list_filters_sort_and_limit(enrolled):
 def test_a_terminal_list_shows_its_first_rows_and_says_how_many_there_are(enrolled,
                                                                          monkeypatch):
     # a national registry's million rows are held at once to lay out a terminal's table:
-    # without --limit the terminal shows the first TERMINAL_ROWS and says how to get more
+    # without --limit a terminal shows the first TERMINAL_ROWS and says how to get more;
+    # a table sent to a file or a pipe keeps every row
     monkeypatch.setattr("exportkit.cli.listing.TERMINAL_ROWS", 7)
+    piped = ok("list", "businesses").output  # not a terminal: every row, no note
+    assert "the first" not in piped and len(piped.splitlines()) > 50
+    monkeypatch.setattr("exportkit.cli.listing.on_terminal", lambda: True)
     shown = ok("list", "businesses", "--sort", "name").stdout
     everything = json.loads(ok("list", "businesses", "--sort", "name", "-f", "json").stdout)
     names = [r["name"] for r in everything["rows"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from itertools import islice
 from typing import Annotated
@@ -14,6 +15,10 @@ from exportkit.i18n import _
 from exportkit.labels import label, labels
 
 TERMINAL_ROWS = 1000  # rows a list shows in the terminal without --limit
+
+
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 class What(StrEnum):
@@ -77,13 +82,14 @@ def list_command(
         title = _("{what}: {n} row(s)").format(what=label(what.value), n=count)
         emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)
 
-    if fmt is ListFormat.table and limit is not None:
+    if fmt is ListFormat.table and (limit is not None or not on_terminal()):
         names, rows = list_rows(database, what.value, filters, **options)
         show(names, len(rows), rows)
         return
     if fmt is ListFormat.table:
         # a terminal's table is laid out from all its rows, held at once: a national
-        # registry's million would take minutes and gigabytes to show nobody
+        # registry's million would take minutes and gigabytes to show nobody (a table
+        # sent to a file or a pipe keeps every row, as it was asked for)
         with listed(database, what.value, filters, **options) as (names, count, rows):
             first = list(islice(rows, TERMINAL_ROWS))
         show(names, count, first)
