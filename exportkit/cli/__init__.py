@@ -91,5 +91,5 @@ def main() -> None:
     stop_on_sigterm()
     try:
         app()
-    except Terminated:  # outside a command (while Typer parses, a command loads): quietly
+    except Terminated:  # before Typer takes it (it ends a parse with 130): quietly
         sys.exit(143)

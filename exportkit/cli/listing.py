@@ -58,7 +58,7 @@ def list_command(
     from exportkit.errors import UsageError
     from exportkit.ingest.spec import certificate_index
     from exportkit.registry import open_registry
-    from exportkit.registry.queries import ListFilters, list_rows, listed
+    from exportkit.registry.queries import ListFilters, listed
     from exportkit.reports.formats import Table
     from exportkit.text import compact
 
@@ -82,16 +82,13 @@ def list_command(
         title = _("{what}: {n} row(s)").format(what=label(what.value), n=count)
         emit([Table(title, labels(names), rows, keys=names)], fmt.value, output)
 
-    if fmt is ListFormat.table and (limit is not None or not on_terminal()):
-        names, rows = list_rows(database, what.value, filters, **options)
-        show(names, len(rows), rows)
-        return
     if fmt is ListFormat.table:
-        # a terminal's table is laid out from all its rows, held at once: a national
-        # registry's million would take minutes and gigabytes to show nobody (a table
-        # sent to a file or a pipe keeps every row, as it was asked for)
+        # a table is laid out from all its rows, held at once: in a terminal a national
+        # registry's million would take minutes and gigabytes to show nobody, so without
+        # --limit it shows the first TERMINAL_ROWS (sent to a file or a pipe, every row)
+        cap = TERMINAL_ROWS if limit is None and on_terminal() else None
         with listed(database, what.value, filters, **options) as (names, count, rows):
-            first = list(islice(rows, TERMINAL_ROWS))
+            first = list(islice(rows, cap))
         show(names, count, first)
         if count > len(first):  # under the table, where the eye is when it ends
             errors.print(_("the first {shown} of {count} rows: --limit N for another "

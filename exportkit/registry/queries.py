@@ -186,17 +186,11 @@ def streamed(connection, statement) -> Iterator[Iterator]:
         yield stream
 
 
-def list_rows(database, what: str, filters: ListFilters, **options) -> tuple[list[str], list]:
-    names, query = build_list_query(what, filters, **options)
-    with database.reader() as connection:
-        return names, [tuple(r) for r in connection.execute(query)]
-
-
 @contextmanager
 def listed(database, what: str, filters: ListFilters, **options
            ) -> Iterator[tuple[list[str], int, Iterator[tuple]]]:
-    """What list_rows() returns, with the count of rows first, the rows streamed (read once,
-    while the block lasts) and counted in one snapshot of the registry."""
+    """The list's column names, the count of its rows, and the rows streamed (read once,
+    while the block lasts), counted and read in one snapshot of the registry."""
     names, query = build_list_query(what, filters, **options)
     with database.reader(snapshot=True) as connection, streamed(connection, query) as rows:
         count = connection.execute(select(func.count()).select_from(

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 
 from exportkit import __version__
 from exportkit.errors import RegistryError, UsageError
-from exportkit.files import written_whole
+from exportkit.files import synced_folder, written_whole
 from exportkit.i18n import _
 from exportkit.registry.bulk import (
     BUSINESS_COLUMNS,
@@ -205,8 +205,6 @@ def backup_sqlite(database, path: Path) -> None:
     """A consistent copy of a live SQLite registry (the online backup API), private."""
     import os
     import sqlite3
-
-    from exportkit.files import synced_folder
 
     if not database.is_sqlite:
         raise UsageError(
